@@ -1,0 +1,55 @@
+"""The validated inventory as Ansible sees it: hosts, groups and variables."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Any
+
+from bilgiislem.inventory.loader import Inventory, load
+
+
+def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
+    host = next(h for h in inv.hosts if h.name == name)
+    conn = inv.connection
+    interfaces = []
+    for x in host.interfaces:
+        net = inv.network(x.network)
+        prefix = ipaddress.IPv4Network(net.cidr).prefixlen
+        interfaces.append({"network": x.network, "ip": x.ip, "prefix": prefix,
+                           "cidr": net.cidr, "purpose": net.purpose})
+    ssh_args = []
+    if conn.known_hosts_file:
+        ssh_args += [f"-o UserKnownHostsFile={inv.resolve(conn.known_hosts_file)}",
+                     "-o StrictHostKeyChecking=yes"]
+    result: dict[str, Any] = {
+        "ansible_host": inv.management_ip(host),
+        "ansible_user": conn.user,
+        "ansible_port": conn.port,
+        "site": host.site,
+        "host_roles": list(host.roles),
+        "interfaces": interfaces,
+    }
+    if conn.private_key_file:
+        result["ansible_ssh_private_key_file"] = str(inv.resolve(conn.private_key_file))
+    if ssh_args:
+        result["ansible_ssh_common_args"] = " ".join(ssh_args)
+    return result
+
+
+def to_ansible(root: Path) -> dict[str, Any]:
+    inv = load(root)
+    m = inv.municipality
+    groups: set[str] = {"central", "remote"}
+    hosts: dict[str, Any] = {}
+    for h in inv.hosts:
+        site_type = inv.site(h.site).type
+        member_of = [*h.roles, f"site_{h.site.replace('-', '_')}", site_type]
+        groups.update(member_of)
+        hosts[h.name] = {"groups": member_of, "vars": host_vars(inv, h.name)}
+    all_vars = {
+        "municipality": m.model_dump(mode="json"),
+        "sites": [s.model_dump(mode="json") for s in inv.sites],
+        "networks": [n.model_dump(mode="json") for n in inv.networks],
+    }
+    return {"groups": sorted(groups), "hosts": hosts, "all_vars": all_vars}

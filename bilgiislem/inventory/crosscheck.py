@@ -1,0 +1,215 @@
+"""Rules that need more than one record: references, duplicates, overlaps, ranges."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from bilgiislem import naming
+from bilgiislem.inventory import yamlio
+from bilgiislem.inventory.issues import Issue, Loc, loc_to_path
+
+if TYPE_CHECKING:
+    from bilgiislem.inventory.loader import Inventory
+
+
+class _Collector:
+    def __init__(self, docs: dict[str, yamlio.YamlDoc]) -> None:
+        self.docs = docs
+        self.issues: list[Issue] = []
+
+    def add(self, file: str, loc: Loc, value: Any, message: str, hint: str = "") -> None:
+        doc = self.docs.get(file)
+        line = doc.line_of(loc) if doc else None
+        self.issues.append(Issue(file, line, loc_to_path(loc), value, message, hint))
+
+    def unknown(self, file: str, loc: Loc, what: str, value: str, known: Iterable[str]) -> None:
+        known = sorted(known)
+        guess = naming.suggest(value, known)
+        hint = f"did you mean {guess!r}? " if guess else ""
+        hint += f"known {what}s: {', '.join(known)}" if known else f"no {what}s are defined"
+        self.add(file, loc, value, f"unknown {what} {value!r}", hint)
+
+    def duplicates(self, file: str, items: Iterable[tuple[Loc, Any]], what: str) -> None:
+        first: dict[Any, Loc] = {}
+        for loc, value in items:
+            if value is None:
+                continue
+            if value in first:
+                self.add(file, loc, value, f"duplicate {what} {value!r}",
+                         f"already used at {loc_to_path(first[value])}")
+            else:
+                first[value] = loc
+
+
+def _in_network(c: _Collector, file: str, loc: Loc, ip: str, cidr: str, net_name: str) -> None:
+    net = ipaddress.IPv4Network(cidr)
+    addr = ipaddress.IPv4Address(ip)
+    if addr not in net:
+        c.add(file, loc, ip, f"{ip} is outside network {net_name!r} ({cidr})",
+              f"use an address between {net.network_address + 1} and "
+              f"{net.broadcast_address - 1}")
+    elif addr in (net.network_address, net.broadcast_address):
+        kind = "network" if addr == net.network_address else "broadcast"
+        c.add(file, loc, ip, f"{ip} is the {kind} address of {cidr}",
+              "hosts need an address strictly inside the network")
+
+
+def check(inv: Inventory, docs: dict[str, yamlio.YamlDoc]) -> list[Issue]:
+    c = _Collector(docs)
+    _municipality(c, inv)
+    _sites(c, inv)
+    _networks(c, inv)
+    _hosts_and_devices(c, inv)
+    _personel(c, inv)
+    return c.issues
+
+
+def _municipality(c: _Collector, inv: Inventory) -> None:
+    f = "municipality.yml"
+    m = inv.municipality
+    c.duplicates(f, ((("municipality", "departments", i, "code"), d.code)
+                     for i, d in enumerate(m.departments)), "department code")
+    if m.extension_range.first > m.extension_range.last:
+        c.add(f, ("municipality", "extension_range"), m.extension_range.model_dump(),
+              f"extension range starts at {m.extension_range.first} but ends at "
+              f"{m.extension_range.last}", "'first' must not be larger than 'last'")
+
+
+def _sites(c: _Collector, inv: Inventory) -> None:
+    f = "sites.yml"
+    c.duplicates(f, ((("sites", i, "code"), s.code) for i, s in enumerate(inv.sites)),
+                 "site code")
+    central = [i for i, s in enumerate(inv.sites) if s.type == "central"]
+    if not central:
+        c.add(f, ("sites",), None, "no site has type 'central'",
+              "mark the main building (where the servers are) as type: central")
+    for i in central[1:]:
+        c.add(f, ("sites", i, "type"), "central", "more than one site has type 'central'",
+              f"{inv.sites[central[0]].code!r} is already the central site; use 'remote'")
+
+
+def _networks(c: _Collector, inv: Inventory) -> None:
+    f = "networks.yml"
+    sites = {s.code for s in inv.sites}
+    c.duplicates(f, ((("networks", i, "name"), n.name) for i, n in enumerate(inv.networks)),
+                 "network name")
+    vlans: dict[tuple[str, int], int] = {}
+    for i, n in enumerate(inv.networks):
+        if n.site is None and n.purpose != "wan":
+            c.add(f, ("networks", i), n.name, f"network {n.name!r} has no site",
+                  "only purpose: wan networks may omit 'site'")
+        elif n.site is not None and n.site not in sites:
+            c.unknown(f, ("networks", i, "site"), "site", n.site, sites)
+        if n.vlan is not None and n.site is not None:
+            key = (n.site, n.vlan)
+            if key in vlans:
+                c.add(f, ("networks", i, "vlan"), n.vlan,
+                      f"VLAN {n.vlan} is used twice at site {n.site!r}",
+                      f"already used by network {inv.networks[vlans[key]].name!r}")
+            else:
+                vlans[key] = i
+        if n.gateway is not None:
+            _in_network(c, f, ("networks", i, "gateway"), n.gateway, n.cidr, n.name)
+    nets = [ipaddress.IPv4Network(n.cidr) for n in inv.networks]
+    for i in range(len(nets)):
+        for j in range(i):
+            if nets[i].overlaps(nets[j]):
+                c.add(f, ("networks", i, "cidr"), inv.networks[i].cidr,
+                      f"{inv.networks[i].cidr} overlaps {inv.networks[j].cidr} "
+                      f"(network {inv.networks[j].name!r})",
+                      "every network needs its own address range")
+
+
+def _hosts_and_devices(c: _Collector, inv: Inventory) -> None:
+    sites = {s.code for s in inv.sites}
+    networks = {n.name: n for n in inv.networks}
+    fh, fd = "hosts.yml", "devices.yml"
+    c.duplicates(fh, ((("hosts", i, "name"), h.name) for i, h in enumerate(inv.hosts)),
+                 "host name")
+    host_names = {h.name for h in inv.hosts}
+    for i, d in enumerate(inv.devices):
+        if d.name in host_names:
+            c.add(fd, ("devices", i, "name"), d.name,
+                  f"device name {d.name!r} is also a host name in hosts.yml",
+                  "names must be unique across hosts and devices")
+    c.duplicates(fd, ((("devices", i, "name"), d.name) for i, d in enumerate(inv.devices)),
+                 "device name")
+
+    # Every address in use, in file order, to find duplicates across both files.
+    used: dict[str, tuple[str, Loc]] = {}
+
+    def claim(file: str, loc: Loc, ip: str) -> None:
+        if ip in used:
+            other_file, other_loc = used[ip]
+            c.add(file, loc, ip, f"duplicate IP address {ip}",
+                  f"already used at {other_file} {loc_to_path(other_loc)}")
+        else:
+            used[ip] = (file, loc)
+
+    def attach(file: str, loc: Loc, site: str, net_name: str, ip: str) -> None:
+        net = networks.get(net_name)
+        if net is None:
+            c.unknown(file, (*loc, "network"), "network", net_name, networks)
+            return
+        if net.site is not None and net.site != site:
+            c.add(file, (*loc, "network"), net_name,
+                  f"network {net_name!r} belongs to site {net.site!r}, not {site!r}",
+                  "attach to a network of the same site, or a wan network")
+        _in_network(c, file, (*loc, "ip"), ip, net.cidr, net_name)
+        claim(file, (*loc, "ip"), ip)
+
+    for i, h in enumerate(inv.hosts):
+        if h.site not in sites:
+            c.unknown(fh, ("hosts", i, "site"), "site", h.site, sites)
+        c.duplicates(fh, ((("hosts", i, "roles", j), r) for j, r in enumerate(h.roles)),
+                     "role")
+        c.duplicates(fh, ((("hosts", i, "interfaces", j, "network"), x.network)
+                          for j, x in enumerate(h.interfaces)), "interface network")
+        for j, x in enumerate(h.interfaces):
+            attach(fh, ("hosts", i, "interfaces", j), h.site, x.network, x.ip)
+        if h.management_network and h.management_network not in {x.network for x in
+                                                                  h.interfaces}:
+            c.add(fh, ("hosts", i, "management_network"), h.management_network,
+                  f"host {h.name!r} has no interface on {h.management_network!r}",
+                  "name one of the host's own interface networks")
+    for i, d in enumerate(inv.devices):
+        if d.site not in sites:
+            c.unknown(fd, ("devices", i, "site"), "site", d.site, sites)
+        attach(fd, ("devices", i), d.site, d.network, d.ip)
+
+
+def _personel(c: _Collector, inv: Inventory) -> None:
+    f = "personel.yml"
+    departments = {d.code for d in inv.municipality.departments}
+    rng = inv.municipality.extension_range
+    c.duplicates(f, ((("personel", i, "sicil_no"), k.sicil_no)
+                     for i, k in enumerate(inv.personel)), "sicil no")
+    c.duplicates(f, ((("personel", i, "dahili"), k.dahili)
+                     for i, k in enumerate(inv.personel)), "extension (dahili)")
+    c.duplicates(f, ((("personel", i, "kullanici_adi"), k.kullanici_adi)
+                     for i, k in enumerate(inv.personel)), "username")
+    for i, k in enumerate(inv.personel):
+        loc: Loc = ("personel", i)
+        if k.mudurluk not in departments:
+            c.unknown(f, (*loc, "mudurluk"), "department", k.mudurluk, departments)
+        if k.dahili is not None and not rng.first <= k.dahili <= rng.last:
+            c.add(f, (*loc, "dahili"), k.dahili,
+                  f"extension {k.dahili} is outside the range {rng.first}-{rng.last}",
+                  "see municipality.extension_range in municipality.yml")
+        if k.ayrilis is not None and k.ayrilis < k.baslama:
+            c.add(f, (*loc, "ayrilis"), k.ayrilis.isoformat(),
+                  f"leaving date {k.ayrilis} is before start date {k.baslama}",
+                  "check the dates; ayrilis must be on or after baslama")
+        if k.durum == "ayrildi" and k.ayrilis is None:
+            c.add(f, (*loc, "durum"), k.durum, "a person who left needs a leaving date",
+                  "add 'ayrilis: YYYY-MM-DD'")
+        if k.durum != "ayrildi" and k.ayrilis is not None:
+            c.add(f, (*loc, "ayrilis"), k.ayrilis.isoformat(),
+                  f"person is {k.durum!r} but has a leaving date",
+                  "set 'durum: ayrildi', or remove 'ayrilis'")
+        derived = inv.usernames.get(k.sicil_no, "")
+        if not k.kullanici_adi and len(derived.split(".")[0]) < 1:
+            c.add(f, (*loc, "ad"), k.ad, "cannot derive a username from this name",
+                  "add an explicit 'kullanici_adi'")

@@ -1,0 +1,320 @@
+"""The inventory schema: one pydantic model per data file.
+
+Field-level rules live here; rules that need more than one record (references, duplicates,
+overlaps) live in ``crosscheck.py``. Keys are English, except in ``personel.yml`` which mirrors
+what the personnel (İnsan Kaynakları) office exports and so keeps its Turkish field names.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import zoneinfo
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
+
+from bilgiislem import naming
+from bilgiislem.inventory.issues import fail
+
+# ---------------------------------------------------------------------------------------------
+# Reusable field types
+
+
+def _slug(value: str) -> str:
+    if not naming.SLUG_RE.match(value):
+        suggestion = naming.slugify(value)
+        hint = "lowercase ASCII letters, digits and single hyphens, starting with a letter"
+        if suggestion and suggestion != value:
+            hint += f"; for example {suggestion!r}"
+        raise fail(f"{value!r} is not a valid code", hint)
+    return value
+
+
+def _ipv4(value: str) -> str:
+    try:
+        ipaddress.IPv4Address(value)
+    except ValueError:
+        raise fail(
+            f"{value!r} is not a valid IPv4 address",
+            "write four numbers from 0 to 255 separated by dots, e.g. 10.10.20.15",
+        ) from None
+    return value
+
+
+def _cidr(value: str) -> str:
+    if "/" not in value:
+        raise fail(f"{value!r} has no prefix length", f"write it as a network, e.g. {value}/24")
+    try:
+        net = ipaddress.IPv4Network(value, strict=False)
+    except ValueError:
+        raise fail(
+            f"{value!r} is not a valid IPv4 network",
+            "write the network address and prefix length, e.g. 10.10.20.0/24",
+        ) from None
+    if str(net) != value:
+        raise fail(
+            f"{value!r} has host bits set",
+            f"the network address of that prefix is {net}",
+        )
+    if net.prefixlen > 30:
+        raise fail(f"{value!r} is too small for hosts", "use a prefix length of /30 or shorter")
+    return value
+
+
+def _hostname(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", value):
+        raise fail(
+            f"{value!r} is not a valid host name",
+            "lowercase ASCII letters, digits and hyphens, at most 63 characters, "
+            f"e.g. {naming.slugify(value) or 'srv-log'!r}",
+        )
+    return value
+
+
+def _fqdn_or_ip(value: str) -> str:
+    labels = value.split(".")
+    if value and all(re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", x) for x in labels):
+        return value
+    raise fail(
+        f"{value!r} is not a valid DNS name or IP address",
+        "use lowercase ASCII labels separated by dots, e.g. time.ume.tubitak.gov.tr",
+    )
+
+
+def _domain(value: str) -> str:
+    _fqdn_or_ip(value)
+    if "." not in value:
+        raise fail(f"{value!r} is not a fully qualified domain", "e.g. ornekkoy.bel.tr")
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise fail(f"{value!r} is not a known time zone", "Turkey uses 'Europe/Istanbul'") from None
+    return value
+
+
+def _locale(value: str) -> str:
+    if not re.fullmatch(r"[a-z]{2,3}_[A-Z]{2}\.UTF-8", value):
+        raise fail(f"{value!r} is not a UTF-8 locale name", "e.g. 'tr_TR.UTF-8'")
+    return value
+
+
+def _person_name(value: str) -> str:
+    value = naming.nfc(value)
+    if not naming.PERSON_NAME_RE.match(value):
+        raise fail(
+            f"{value!r} is not a valid person name",
+            "letters only (Turkish letters are fine), single spaces, hyphens or apostrophes "
+            "between words",
+        )
+    return value
+
+
+def _username(value: str) -> str:
+    if len(value) > naming.USERNAME_MAX or not naming.USERNAME_RE.match(value):
+        hint = (
+            f"lowercase ASCII, at most {naming.USERNAME_MAX} characters, "
+            "letters and digits with '.' or '-' between them"
+        )
+        folded = naming.ascii_fold(value)
+        if folded != value and naming.USERNAME_RE.match(folded):
+            hint += f"; for example {folded!r}"
+        raise fail(f"{value!r} is not a valid username", hint)
+    return value
+
+
+def _sicil(value: str) -> str:
+    if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z\-]{0,19}", value):
+        raise fail(f"{value!r} is not a valid sicil no", "ASCII letters, digits and hyphens")
+    return value
+
+
+Slug = Annotated[StrictStr, AfterValidator(_slug)]
+IPv4 = Annotated[StrictStr, AfterValidator(_ipv4)]
+Cidr = Annotated[StrictStr, AfterValidator(_cidr)]
+HostName = Annotated[StrictStr, AfterValidator(_hostname)]
+Target = Annotated[StrictStr, AfterValidator(_fqdn_or_ip)]
+Domain = Annotated[StrictStr, AfterValidator(_domain)]
+TimeZone = Annotated[StrictStr, AfterValidator(_timezone)]
+Locale = Annotated[StrictStr, AfterValidator(_locale)]
+PersonName = Annotated[StrictStr, AfterValidator(_person_name)]
+Username = Annotated[StrictStr, AfterValidator(_username)]
+Sicil = Annotated[StrictStr, AfterValidator(_sicil)]
+Text = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+VlanId = Annotated[StrictInt, Field(ge=1, le=4094)]
+Port = Annotated[StrictInt, Field(ge=1, le=65535)]
+
+# Roles a host can carry. Each is an Ansible group; playbooks/<role>.yml targets it.
+HOST_ROLES = (
+    "ntp_server",
+    "log_collector",
+    "directory",
+    "dhcp_server",
+    "backup_server",
+    "pbx",
+    "vpn_hub",
+    "vpn_gateway",
+    "nvr",
+    "database",
+    "file_server",
+    "mail_server",
+)
+HostRole = Literal[HOST_ROLES]  # type: ignore[valid-type]
+
+NETWORK_PURPOSES = ("data", "voice", "camera", "management", "guest", "server", "wan")
+DEVICE_KINDS = ("switch", "router", "firewall", "access_point", "camera", "phone", "ups",
+                "printer", "nvr")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# municipality.yml
+
+
+class Department(Strict):
+    code: Slug
+    name: Text
+
+
+class ExtensionRange(Strict):
+    first: Annotated[StrictInt, Field(ge=100, le=99999)]
+    last: Annotated[StrictInt, Field(ge=100, le=99999)]
+
+
+class Municipality(Strict):
+    name: Text
+    code: Slug
+    domain: Domain
+    timezone: TimeZone = "Europe/Istanbul"
+    locale: Locale = "tr_TR.UTF-8"
+    ntp_servers: Annotated[list[Target], Field(min_length=1)] = ["time.ume.tubitak.gov.tr"]
+    extension_range: ExtensionRange = ExtensionRange(first=2000, last=2999)
+    departments: Annotated[list[Department], Field(min_length=1)]
+
+
+class MunicipalityFile(Strict):
+    municipality: Municipality
+
+
+# ---------------------------------------------------------------------------------------------
+# sites.yml
+
+
+class Site(Strict):
+    code: Slug
+    name: Text
+    type: Literal["central", "remote"]
+    address: Text | None = None
+
+
+class SitesFile(Strict):
+    sites: Annotated[list[Site], Field(min_length=1)]
+
+
+# ---------------------------------------------------------------------------------------------
+# networks.yml
+
+
+class Network(Strict):
+    name: Slug
+    site: Slug | None = None
+    purpose: Literal[NETWORK_PURPOSES]  # type: ignore[valid-type]
+    vlan: VlanId | None = None
+    cidr: Cidr
+    gateway: IPv4 | None = None
+
+
+class NetworksFile(Strict):
+    networks: Annotated[list[Network], Field(min_length=1)]
+
+
+# ---------------------------------------------------------------------------------------------
+# hosts.yml
+
+
+class Connection(Strict):
+    user: Username = "ansible"
+    port: Port = 22
+    # Relative paths are relative to the inventory directory.
+    private_key_file: Text | None = None
+    known_hosts_file: Text | None = None
+
+
+class Interface(Strict):
+    network: Slug
+    ip: IPv4
+
+
+class Host(Strict):
+    name: HostName
+    site: Slug
+    roles: list[HostRole] = []
+    interfaces: Annotated[list[Interface], Field(min_length=1)]
+    # Which interface Ansible connects to; default: the first one.
+    management_network: Slug | None = None
+
+
+class HostsFile(Strict):
+    connection: Connection = Connection()
+    hosts: Annotated[list[Host], Field(min_length=1)]
+
+
+# ---------------------------------------------------------------------------------------------
+# devices.yml
+
+
+class Device(Strict):
+    name: HostName
+    site: Slug
+    kind: Literal[DEVICE_KINDS]  # type: ignore[valid-type]
+    vendor: Slug
+    model: Text
+    network: Slug
+    ip: IPv4
+
+
+class DevicesFile(Strict):
+    devices: list[Device] = []
+
+
+# ---------------------------------------------------------------------------------------------
+# personel.yml (Turkish keys: mirrors the personnel office's export)
+
+
+class Kisi(Strict):
+    sicil_no: Sicil
+    ad: PersonName
+    soyad: PersonName
+    mudurluk: Slug
+    unvan: Text
+    durum: Literal["aktif", "izinli", "ayrildi"]
+    baslama: date
+    ayrilis: date | None = None
+    dahili: Annotated[StrictInt, Field(ge=100, le=99999)] | None = None
+    kullanici_adi: Username | None = None
+
+
+class PersonelFile(Strict):
+    personel: list[Kisi] = []
+
+
+FILES: dict[str, type[Strict]] = {
+    "municipality.yml": MunicipalityFile,
+    "sites.yml": SitesFile,
+    "networks.yml": NetworksFile,
+    "hosts.yml": HostsFile,
+    "devices.yml": DevicesFile,
+    "personel.yml": PersonelFile,
+}
+REQUIRED_FILES = ("municipality.yml", "sites.yml", "networks.yml", "hosts.yml")
+# Files Ansible itself reads from the inventory directory.
+ANSIBLE_FILES = ("inventory.yml",)
+SECRETS_FILE = "group_vars/all/vault.yml"
