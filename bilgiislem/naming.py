@@ -18,6 +18,7 @@ The username rule (documented in docs/inventory.md, section "Kullanıcı adı ku
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -63,8 +64,9 @@ def slugify(text: str) -> str:
 
 
 def base_username(given_names: str, surname: str) -> str:
-    first = ascii_fold(given_names).split()[0] if given_names.strip() else ""
-    first = re.sub(r"[^a-z0-9]", "", first)
+    # A name in another script (e.g. Cyrillic) folds to nothing; the validator reports that.
+    words = ascii_fold(given_names).split()
+    first = re.sub(r"[^a-z0-9]", "", words[0]) if words else ""
     last = re.sub(r"[^a-z0-9]", "", ascii_fold(surname))
     return f"{first}.{last}"[:USERNAME_MAX].rstrip(".")
 
@@ -101,7 +103,5 @@ def assign_usernames(
 
 def suggest(value: str, choices: Iterable[str]) -> str | None:
     """Closest known name, for 'did you mean' hints."""
-    import difflib
-
     found = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     return found[0] if found else None

@@ -43,7 +43,7 @@ class _Collector:
                 first[value] = loc
 
 
-def _in_network(c: _Collector, file: str, loc: Loc, ip: str, cidr: str, net_name: str) -> None:
+def _in_network(c: _Collector, file: str, loc: Loc, ip: str, *, cidr: str, net_name: str) -> None:
     net = ipaddress.IPv4Network(cidr)
     addr = ipaddress.IPv4Address(ip)
     if addr not in net:
@@ -111,7 +111,8 @@ def _networks(c: _Collector, inv: Inventory) -> None:
             else:
                 vlans[key] = i
         if n.gateway is not None:
-            _in_network(c, f, ("networks", i, "gateway"), n.gateway, n.cidr, n.name)
+            _in_network(c, f, ("networks", i, "gateway"), n.gateway, cidr=n.cidr,
+                        net_name=n.name)
     nets = [ipaddress.IPv4Network(n.cidr) for n in inv.networks]
     for i in range(len(nets)):
         for j in range(i):
@@ -153,11 +154,12 @@ def _hosts_and_devices(c: _Collector, inv: Inventory) -> None:
         if net is None:
             c.unknown(file, (*loc, "network"), "network", net_name, networks)
             return
-        if net.site is not None and net.site != site:
+        # An unknown site is reported on its own; a mismatch with it would only repeat that.
+        if net.site is not None and site in sites and net.site != site:
             c.add(file, (*loc, "network"), net_name,
                   f"network {net_name!r} belongs to site {net.site!r}, not {site!r}",
                   "attach to a network of the same site, or a wan network")
-        _in_network(c, file, (*loc, "ip"), ip, net.cidr, net_name)
+        _in_network(c, file, (*loc, "ip"), ip, cidr=net.cidr, net_name=net_name)
         claim(file, (*loc, "ip"), ip)
 
     for i, h in enumerate(inv.hosts):
@@ -194,7 +196,9 @@ def _personel(c: _Collector, inv: Inventory) -> None:
         loc: Loc = ("personel", i)
         if k.mudurluk not in departments:
             c.unknown(f, (*loc, "mudurluk"), "department", k.mudurluk, departments)
-        if k.dahili is not None and not rng.first <= k.dahili <= rng.last:
+        # An inverted range is reported once in municipality.yml, not for every person.
+        if (k.dahili is not None and rng.first <= rng.last
+                and not rng.first <= k.dahili <= rng.last):
             c.add(f, (*loc, "dahili"), k.dahili,
                   f"extension {k.dahili} is outside the range {rng.first}-{rng.last}",
                   "see municipality.extension_range in municipality.yml")
@@ -209,7 +213,9 @@ def _personel(c: _Collector, inv: Inventory) -> None:
             c.add(f, (*loc, "ayrilis"), k.ayrilis.isoformat(),
                   f"person is {k.durum!r} but has a leaving date",
                   "set 'durum: ayrildi', or remove 'ayrilis'")
-        derived = inv.usernames.get(k.sicil_no, "")
-        if not k.kullanici_adi and len(derived.split(".")[0]) < 1:
-            c.add(f, (*loc, "ad"), k.ad, "cannot derive a username from this name",
-                  "add an explicit 'kullanici_adi'")
+        # Both parts of <given name>.<surname> need a letter that folds to ASCII.
+        for part in ("ad", "soyad"):
+            name = getattr(k, part)
+            if not k.kullanici_adi and not any(ch.isalpha() for ch in naming.ascii_fold(name)):
+                c.add(f, (*loc, part), name, "cannot derive a username from this name",
+                      "add an explicit 'kullanici_adi'")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import types
 import typing
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from bilgiislem import naming
 from bilgiislem.inventory import crosscheck, models, yamlio
-from bilgiislem.inventory.issues import Issue, InventoryError, Loc, loc_to_path
+from bilgiislem.inventory.issues import InventoryError, Issue, Loc, loc_to_path
 
 VAULT_HEADER = "$ANSIBLE_VAULT;"
 
@@ -101,8 +102,25 @@ def _range_hint(model: type[BaseModel], loc: Loc) -> str:
     return f"allowed range: {lo}-{hi}" if lo is not None and hi is not None else ""
 
 
-def _describe(err: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, Any]:
-    """(message, hint, value) for one pydantic error."""
+def _kind(value: Any) -> str:
+    """What YAML made of a value, in the words of the YAML file rather than Python's."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, str):
+        return "text"
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
+def _describe(  # noqa: PLR0911 (one return per kind of error)
+    err: dict[str, Any], model: type[BaseModel], raw: str | None = None
+) -> tuple[str, str, Any]:
+    """(message, hint, value) for one pydantic error; ``raw`` is the scalar as written."""
     kind = err["type"]
     ctx = err.get("ctx") or {}
     value = err.get("input")
@@ -123,12 +141,30 @@ def _describe(err: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, An
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",") if c.strip()]
+        if value is None:
+            return "has no value", f"choose one of: {', '.join(choices)}", value
         guess = naming.suggest(str(value), choices)
-        hint = f"did you mean '{guess}'?" if guess else f"choose one of: {', '.join(choices)}"
+        # The message already lists the choices; the hint only adds a close match.
+        hint = f"did you mean '{guess}'?" if guess else ""
         return f"{value!r} is not one of: {', '.join(choices)}", hint, value
+    if kind == "list_type" and value is None:
+        return ("has no value", f"write '{field_name}: []' if there are none, or list them "
+                "one per line starting with '- '", value)
+    if value is None:
+        return "has no value", f"write a value after '{field_name}:'", value
     if kind == "string_type":
-        return (f"{value!r} must be text", f"put it in quotes: '{value}'", value)
+        if isinstance(value, list | dict):
+            return f"must be text, not {_kind(value)}", "write a single value", value
+        written = raw if raw is not None else str(value)
+        hint = f"put it in quotes: '{written}'"
+        if isinstance(value, bool):
+            hint += f" (without quotes YAML reads it as {str(value).lower()})"
+        elif str(value) != written:
+            hint += f" (without quotes YAML reads it as the {_kind(value)[2:]} {value})"
+        return f"{written} must be text", hint, value
     if kind in ("int_type", "int_parsing", "int_from_float"):
+        if isinstance(value, list | dict):
+            return f"must be a whole number, not {_kind(value)}", "write digits only", value
         return (f"{value!r} must be a whole number", "write digits only, without quotes", value)
     if kind == "greater_than_equal":
         return f"{value!r} is below the minimum {ctx['ge']}", _range_hint(model, loc), value
@@ -141,9 +177,9 @@ def _describe(err: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, An
     if kind == "string_too_long":
         return f"is longer than {ctx.get('max_length')} characters", "", value
     if kind == "list_type":
-        return f"must be a list, not {type(value).__name__}", "start each item with '- '", value
+        return f"must be a list, not {_kind(value)}", "start each item with '- '", value
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return (f"must be a mapping of fields, not {type(value).__name__}",
+        return (f"must be a mapping of fields, not {_kind(value)}",
                 "write 'key: value' lines indented under it", value)
     if kind.startswith("date"):
         return f"{value!r} is not a date", "write dates as YYYY-MM-DD, e.g. 2024-03-01", value
@@ -155,7 +191,7 @@ def _to_issues(file: str, doc: yamlio.YamlDoc, exc: ValidationError,
     issues = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
-        message, hint, value = _describe(err, model)
+        message, hint, value = _describe(err, model, doc.raw.get(loc))
         issues.append(Issue(file, doc.line_of(loc), loc_to_path(loc), value, message, hint))
     return issues
 
@@ -177,7 +213,8 @@ def _check_layout(root: Path) -> list[Issue]:
             continue
         if path.suffix in (".yml", ".yaml") and name not in known:
             guess = naming.suggest(name, known)
-            hint = f"did you mean '{guess}'?" if guess else f"known files: {', '.join(sorted(known))}"
+            hint = (f"did you mean '{guess}'?" if guess
+                    else f"known files: {', '.join(sorted(known))}")
             issues.append(Issue(name, None, "(file)", name, f"unknown data file '{name}'", hint))
     for name in models.REQUIRED_FILES:
         if not (root / name).is_file():

@@ -32,6 +32,16 @@ def _slug(value: str) -> str:
     return value
 
 
+def _platform(value: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*", value):
+        suggestion = re.sub(r"[^a-z0-9]+", "_", naming.ascii_fold(value)).strip("_")
+        hint = "lowercase ASCII words joined by '_', as in cisco_ios, huawei_vrp, hp_procurve"
+        if suggestion and suggestion != value and suggestion[0].isalpha():
+            hint += f"; for example {suggestion!r}"
+        raise fail(f"{value!r} is not a valid vendor", hint)
+    return value
+
+
 def _ipv4(value: str) -> str:
     try:
         ipaddress.IPv4Address(value)
@@ -135,6 +145,8 @@ def _sicil(value: str) -> str:
 
 
 Slug = Annotated[StrictStr, AfterValidator(_slug)]
+# Vendor/platform names follow the network automation tools (netmiko device types).
+Platform = Annotated[StrictStr, AfterValidator(_platform)]
 IPv4 = Annotated[StrictStr, AfterValidator(_ipv4)]
 Cidr = Annotated[StrictStr, AfterValidator(_cidr)]
 HostName = Annotated[StrictStr, AfterValidator(_hostname)]
@@ -275,7 +287,7 @@ class Device(Strict):
     name: HostName
     site: Slug
     kind: Literal[DEVICE_KINDS]  # type: ignore[valid-type]
-    vendor: Slug
+    vendor: Platform
     model: Text
     network: Slug
     ip: IPv4

@@ -1,0 +1,35 @@
+#!/bin/sh
+# Runs inside the debootstrapped root (chroot) to turn it into the lab's base image:
+# a plain Debian 12 server reachable over SSH by an automation account, as an installer
+# (preseed/cloud-init) would leave it. Roles do everything else.
+set -eu
+
+# The automation account Ansible logs in with (key installed per container by lab.up).
+useradd --create-home --shell /bin/bash --comment "Ansible otomasyon hesabı" ansible
+install -d -m 0700 -o ansible -g ansible /home/ansible/.ssh
+printf 'ansible ALL=(ALL:ALL) NOPASSWD: ALL\n' > /etc/sudoers.d/ansible
+chmod 0440 /etc/sudoers.d/ansible
+
+# Every container gets its own SSH host keys at first boot, not a copy of the image's.
+rm -f /etc/ssh/ssh_host_*
+cat > /etc/systemd/system/ssh-hostkeys.service <<'UNIT'
+[Unit]
+Description=Generate SSH host keys on first boot
+Before=ssh.service
+ConditionPathExists=!/etc/ssh/ssh_host_ed25519_key
+
+[Service]
+Type=oneshot
+ExecStart=/usr/bin/ssh-keygen -A
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+systemctl enable ssh-hostkeys.service ssh.service
+
+# Units that have no work to do in a container.
+systemctl mask getty@tty1.service console-getty.service systemd-remount-fs.service \
+  systemd-firstboot.service
+: > /etc/machine-id
+apt-get clean
+rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,364 @@
+"""lab.up / lab.down / lab.status: the inventory's hosts as podman containers.
+
+Everything the lab creates carries the label ``io.bilgiislem.lab=<municipality code>`` and a
+hash of the spec it was made from. ``up`` reconciles what exists with what the inventory
+declares: it reuses matching objects, replaces changed ones, removes lab objects the inventory
+no longer has, and refuses to touch same-named objects it did not create.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bilgiislem import REPO_ROOT, ui
+from bilgiislem.inventory import Inventory
+from bilgiislem.lab import image, podman
+
+CONTAINER_PREFIX = "lab-"
+NETWORK_PREFIX = "lab-"
+FACT_CACHE = REPO_ROOT / ".cache" / "facts"
+READY_TIMEOUT = 90
+
+
+class LabError(RuntimeError):
+    pass
+
+
+def _hash(data: object) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def bridge_ip(cidr: str) -> str:
+    """The lab host's own address on a network: the last usable one."""
+    return str(ipaddress.IPv4Network(cidr).broadcast_address - 1)
+
+
+@dataclass(frozen=True)
+class NetSpec:
+    name: str
+    subnet: str
+    gateway: str
+
+    @property
+    def spec(self) -> str:
+        return _hash([self.subnet, self.gateway])
+
+
+@dataclass(frozen=True)
+class HostSpec:
+    name: str
+    container: str
+    image: str
+    attachments: tuple[tuple[str, str], ...]  # (podman network, ip)
+    management_ip: str
+    all_ips: tuple[str, ...]
+
+    def spec(self, nets: dict[str, NetSpec]) -> str:
+        return _hash([self.image, self.name, podman.CONTAINERS_CONF.read_text(),
+                      [(n, ip, nets[n].spec) for n, ip in self.attachments]])
+
+
+@dataclass
+class Plan:
+    code: str
+    networks: dict[str, NetSpec]
+    hosts: list[HostSpec]
+    actions: list[str] = field(default_factory=list)
+
+
+def _lab_paths(inv: Inventory) -> tuple[Path, Path]:
+    conn = inv.connection
+    if not conn.private_key_file or not conn.known_hosts_file:
+        raise LabError(
+            f"{inv.root}/hosts.yml: connection.private_key_file and connection.known_hosts_file "
+            "must be set for a lab inventory (see inventory/lab/hosts.yml)"
+        )
+    return inv.resolve(conn.private_key_file), inv.resolve(conn.known_hosts_file)
+
+
+def preflight(inv: Inventory) -> None:
+    """Lab-only rules on top of the schema: the bridge address must be free."""
+    problems = []
+    for h in inv.hosts:
+        for x in h.interfaces:
+            reserved = bridge_ip(inv.network(x.network).cidr)
+            if x.ip == reserved:
+                problems.append(f"{inv.root}/hosts.yml: host {h.name!r} uses {x.ip}, the lab "
+                                f"host's own address on {x.network!r}; pick another address")
+    _lab_paths(inv)
+    if problems:
+        raise LabError("\n".join(problems))
+
+
+def plan(inv: Inventory, image_tag: str) -> Plan:
+    nets = {}
+    for n in inv.networks:
+        name = NETWORK_PREFIX + n.name
+        nets[name] = NetSpec(name, n.cidr, bridge_ip(n.cidr))
+    hosts = []
+    for h in inv.hosts:
+        attachments = tuple((NETWORK_PREFIX + x.network, x.ip) for x in h.interfaces)
+        hosts.append(HostSpec(h.name, CONTAINER_PREFIX + h.name, image_tag, attachments,
+                              inv.management_ip(h), tuple(x.ip for x in h.interfaces)))
+    return Plan(inv.municipality.code, nets, hosts)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _ensure_ssh_key(key: Path, dry_run: bool) -> None:
+    if key.is_file():
+        return
+    ui.info(f"{'would generate' if dry_run else 'generating'} lab SSH key {key}")
+    if dry_run:
+        return
+    key.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bilgiislem-lab",
+                    "-f", str(key)], check=True)
+
+
+def _owned(labels: dict[str, str] | None, code: str) -> bool:
+    return (labels or {}).get(podman.LABEL) == code
+
+
+def up(inv: Inventory, dry_run: bool = False) -> Plan:
+    preflight(inv)
+    key, known_hosts = _lab_paths(inv)
+    verb = "would" if dry_run else "will"
+    ui.step(f"lab for {inv.municipality.name} ({len(inv.hosts)} hosts, "
+            f"{len(inv.networks)} networks){' [preview]' if dry_run else ''}")
+    _ensure_ssh_key(key, dry_run)
+    tag, _ = image.ensure(ui.info, dry_run)
+    p = plan(inv, tag)
+
+    existing_nets = {n["name"]: n for n in podman.networks()}
+    existing_ctrs = {c["Names"][0]: c for c in podman.containers()}
+    for name, net in p.networks.items():
+        cur = existing_nets.get(name)
+        if cur is not None and not _owned(cur.get("labels"), p.code):
+            raise LabError(f"a podman network named {name!r} exists that the lab did not "
+                           "create; remove or rename it, the lab will not touch it")
+    for h in p.hosts:
+        cur = podman.container_by_name(h.container)
+        if cur is not None and not _owned(cur.get("Labels"), p.code):
+            raise LabError(f"a container named {h.container!r} exists that the lab did not "
+                           "create; remove or rename it, the lab will not touch it")
+
+    wanted_ctrs = {h.container: h for h in p.hosts}
+    remove_ctrs = []
+    for name, cur in existing_ctrs.items():
+        if not _owned(cur.get("Labels"), p.code):
+            continue
+        h = wanted_ctrs.get(name)
+        if h is None:
+            remove_ctrs.append((name, "no longer in the inventory"))
+        elif cur["Labels"].get(podman.SPEC_LABEL) != h.spec(p.networks):
+            remove_ctrs.append((name, "its definition changed"))
+    remove_nets = []
+    for name, cur in existing_nets.items():
+        if not _owned(cur.get("labels"), p.code):
+            continue
+        if name not in p.networks:
+            remove_nets.append((name, "no longer in the inventory"))
+        elif cur["labels"].get(podman.SPEC_LABEL) != p.networks[name].spec:
+            remove_nets.append((name, "its address range changed"))
+    # Containers on a network being replaced must be replaced too.
+    for name, _why in remove_nets:
+        for h in p.hosts:
+            if any(n == name for n, _ in h.attachments) and h.container in existing_ctrs \
+                    and h.container not in dict(remove_ctrs):
+                remove_ctrs.append((h.container, f"network {name} is replaced"))
+
+    for name, why in remove_ctrs:
+        p.actions.append(f"remove container {name} ({why})")
+        ui.info(f"{verb} remove container {name}: {why}")
+        if not dry_run:
+            podman.run("rm", "-f", "-t", "2", name)
+            (FACT_CACHE / name.removeprefix(CONTAINER_PREFIX)).unlink(missing_ok=True)
+            existing_ctrs.pop(name, None)
+    for name, why in remove_nets:
+        p.actions.append(f"remove network {name} ({why})")
+        ui.info(f"{verb} remove network {name}: {why}")
+        if not dry_run:
+            podman.run("network", "rm", name)
+            existing_nets.pop(name, None)
+
+    for name, net in p.networks.items():
+        if name in existing_nets:
+            continue
+        p.actions.append(f"create network {name} {net.subnet}")
+        ui.info(f"{verb} create network {name} ({net.subnet}, lab host {net.gateway})")
+        if not dry_run:
+            podman.run("network", "create", "--disable-dns", "--subnet", net.subnet,
+                       "--gateway", net.gateway, "--label", f"{podman.LABEL}={p.code}",
+                       "--label", f"{podman.SPEC_LABEL}={net.spec}", name)
+
+    for h in p.hosts:
+        cur = existing_ctrs.get(h.container)
+        if cur is None:
+            p.actions.append(f"create container {h.container}")
+            ui.info(f"{verb} create container {h.container} "
+                    f"({', '.join(ip for _, ip in h.attachments)})")
+            if not dry_run:
+                _create(h, p)
+        elif cur.get("State") != "running":
+            p.actions.append(f"start container {h.container}")
+            ui.info(f"{verb} start container {h.container} (was {cur.get('State')})")
+            if not dry_run:
+                podman.run("start", h.container)
+    if dry_run:
+        if not p.actions:
+            ui.info("nothing to change: the lab matches the inventory")
+        return p
+
+    ui.step("waiting for systemd and SSH in every container")
+    for h in p.hosts:
+        _wait_ready(h.container)
+    _install_access(p, key, known_hosts)
+    if not p.actions:
+        ui.info("nothing changed: the lab already matched the inventory")
+    return p
+
+
+def _create(h: HostSpec, p: Plan) -> None:
+    args = ["run", "-d", "--name", h.container, "--hostname", h.name,
+            "--systemd=always", "--no-hosts", "--stop-timeout", "5",
+            "--cap-add", "NET_RAW",
+            "--label", f"{podman.LABEL}={p.code}",
+            "--label", f"{podman.SPEC_LABEL}={h.spec(p.networks)}"]
+    for net, ip in h.attachments:
+        args += ["--network", f"{net}:ip={ip}"]
+    podman.run(*args, h.image, "/sbin/init")
+
+
+def _wait_ready(container: str) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT
+    state = ""
+    while time.monotonic() < deadline:
+        res = podman.exec_(container, "systemctl", "is-system-running", check=False)
+        state = res.stdout.strip()
+        if state in ("running", "degraded"):
+            if state == "degraded":
+                failed = podman.exec_(container, "systemctl", "--failed", "--no-legend",
+                                      "--plain", check=False).stdout.strip()
+                ui.warn(f"{container}: systemd is degraded: {failed}")
+            return
+        time.sleep(1)
+    raise LabError(f"{container} did not finish booting in {READY_TIMEOUT}s "
+                   f"(systemd state: {state or 'unknown'})")
+
+
+def _install_access(p: Plan, key: Path, known_hosts: Path) -> None:
+    pub = key.with_suffix(".pub").read_bytes()
+    lines = []
+    for h in p.hosts:
+        current = podman.exec_(h.container, "cat", "/home/ansible/.ssh/authorized_keys",
+                               check=False).stdout.encode()
+        if current != pub:
+            podman.exec_(h.container, "sh", "-c",
+                         "umask 077; cat > /home/ansible/.ssh/authorized_keys && "
+                         "chown ansible:ansible /home/ansible/.ssh/authorized_keys",
+                         input_data=pub)
+        hostkey = podman.exec_(h.container, "cat", "/etc/ssh/ssh_host_ed25519_key.pub").stdout
+        keytype, blob = hostkey.split()[:2]
+        lines.append(f"{','.join(h.all_ips)} {keytype} {blob}")
+    known_hosts.parent.mkdir(parents=True, exist_ok=True)
+    known_hosts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for h in p.hosts:
+        _wait_ssh(h, key, known_hosts)
+
+
+def ssh_cmd(key: Path, known_hosts: Path, user: str, ip: str, *cmd: str) -> list[str]:
+    return ["ssh", "-i", str(key), "-o", f"UserKnownHostsFile={known_hosts}",
+            "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
+            "-o", "ConnectTimeout=5", f"{user}@{ip}", *cmd]
+
+
+def _wait_ssh(h: HostSpec, key: Path, known_hosts: Path) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        res = subprocess.run(ssh_cmd(key, known_hosts, "ansible", h.management_ip, "true"),
+                             capture_output=True, text=True, check=False)
+        if res.returncode == 0:
+            return
+        if time.monotonic() > deadline:
+            raise LabError(f"cannot SSH to {h.name} at {h.management_ip}: {res.stderr.strip()}")
+        time.sleep(1)
+
+
+def down(code: str, dry_run: bool = False, remove_image: bool = False) -> list[str]:
+    """Remove the lab's containers and networks (by label), nothing else."""
+    verb = "would remove" if dry_run else "removing"
+    done = []
+    for c in podman.containers():
+        if _owned(c.get("Labels"), code):
+            name = c["Names"][0]
+            ui.info(f"{verb} container {name}")
+            done.append(name)
+            if not dry_run:
+                podman.run("rm", "-f", "-t", "2", name)
+                (FACT_CACHE / name.removeprefix(CONTAINER_PREFIX)).unlink(missing_ok=True)
+    for n in podman.networks():
+        if _owned(n.get("labels"), code):
+            ui.info(f"{verb} network {n['name']}")
+            done.append(n["name"])
+            if not dry_run:
+                podman.run("network", "rm", n["name"])
+    if remove_image:
+        for img in podman.json_out("images", "--format", "json", "--filter",
+                                   f"reference={image.REPOSITORY}"):
+            ui.info(f"{verb} image {', '.join(img.get('Names') or [img['Id']])}")
+            done.append(img["Id"])
+            if not dry_run:
+                podman.run("rmi", img["Id"], check=False)
+    if not done:
+        ui.info("nothing to remove: no lab objects exist")
+    return done
+
+
+# Services that every container runs and that say nothing about what the lab does.
+_PLUMBING = ("systemd-", "dbus", "ssh-hostkeys", "user@", "getty", "console-")
+
+
+@dataclass
+class HostStatus:
+    name: str
+    container_state: str
+    addresses: str
+    roles: str
+    ssh: str
+    services: str
+
+
+def status(inv: Inventory) -> list[HostStatus]:
+    key, known_hosts = _lab_paths(inv)
+    rows = []
+    for h in inv.hosts:
+        container = CONTAINER_PREFIX + h.name
+        cur = podman.container_by_name(container)
+        state = cur.get("State", "?") if cur else "missing"
+        ssh = services = "-"
+        if state == "running":
+            ok = subprocess.run(
+                ssh_cmd(key, known_hosts, inv.connection.user, inv.management_ip(h), "true"),
+                capture_output=True, check=False).returncode == 0
+            ssh = "ok" if ok else "FAIL"
+            out = podman.exec_(container, "systemctl", "list-units", "--type=service",
+                               "--state=running", "--no-legend", "--plain", check=False).stdout
+            names = [ln.split()[0].removesuffix(".service") for ln in out.splitlines()
+                     if ln.strip()]
+            services = ", ".join(n for n in names if not n.startswith(_PLUMBING)) or "-"
+        rows.append(HostStatus(h.name, state, " ".join(x.ip for x in h.interfaces),
+                               ",".join(h.roles) or "-", ssh, services))
+    return rows
+
+
+def podman_ready() -> bool:
+    return podman.available() and shutil.which("debootstrap") is not None
