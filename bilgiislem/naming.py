@@ -102,6 +102,10 @@ def assign_usernames(
 
 
 def suggest(value: str, choices: Iterable[str]) -> str | None:
-    """Closest known name, for 'did you mean' hints."""
-    found = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return found[0] if found else None
+    """Closest known name, for 'did you mean' hints: 'kutuphne' -> 'kutuphane', 'ntp' ->
+    'ntp_server' (a unique choice that starts with the value)."""
+    choices = list(choices)
+    found = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    if not found and value:
+        found = [c for c in choices if c.startswith(value)]
+    return found[0] if len(found) == 1 else None

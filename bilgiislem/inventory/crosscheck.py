@@ -125,7 +125,9 @@ def _networks(c: _Collector, inv: Inventory) -> None:
 
 def _hosts_and_devices(c: _Collector, inv: Inventory) -> None:
     sites = {s.code for s in inv.sites}
-    networks = {n.name: n for n in inv.networks}
+    networks: dict[str, Any] = {}
+    for n in inv.networks:  # a duplicate name is reported in networks.yml; the first counts
+        networks.setdefault(n.name, n)
     fh, fd = "hosts.yml", "devices.yml"
     c.duplicates(fh, ((("hosts", i, "name"), h.name) for i, h in enumerate(inv.hosts)),
                  "host name")
@@ -155,7 +157,7 @@ def _hosts_and_devices(c: _Collector, inv: Inventory) -> None:
             c.unknown(file, (*loc, "network"), "network", net_name, networks)
             return
         # An unknown site is reported on its own; a mismatch with it would only repeat that.
-        if net.site is not None and site in sites and net.site != site:
+        if net.site in sites and site in sites and net.site != site:
             c.add(file, (*loc, "network"), net_name,
                   f"network {net_name!r} belongs to site {net.site!r}, not {site!r}",
                   "attach to a network of the same site, or a wan network")

@@ -177,7 +177,9 @@ def _describe(  # noqa: PLR0911 (one return per kind of error)
     if kind == "string_too_long":
         return f"is longer than {ctx.get('max_length')} characters", "", value
     if kind == "list_type":
-        return f"must be a list, not {_kind(value)}", "start each item with '- '", value
+        hint = f"write it as a list: [{value}]" if isinstance(value, str) else (
+            "start each item with '- '")
+        return f"must be a list, not {_kind(value)}", hint, value
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return (f"must be a mapping of fields, not {_kind(value)}",
                 "write 'key: value' lines indented under it", value)
@@ -265,7 +267,7 @@ def load(root: str | Path, display: str | None = None) -> Inventory:
         data = doc.data if doc.data is not None else {}
         if not isinstance(data, dict):
             issues.append(Issue(name, 1, "(top level)", None,
-                                f"must be a mapping, not {type(data).__name__}",
+                                f"must be a mapping, not {_kind(data)}",
                                 f"the file starts with '{next(iter(model.model_fields))}:'"))
             continue
         try:

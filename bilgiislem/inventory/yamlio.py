@@ -124,7 +124,7 @@ def read(path: Path) -> YamlDoc:
         raise YamlProblem(f"YAML syntax error: {problem}", line, _syntax_hint(problem)) from exc
     lines: dict[Loc, int] = {}
     raw: dict[Loc, str] = {}
-    if node is not None:
+    if node is not None and data is not None:  # a file of only comments has no lines to show
         _check_duplicates(node, ())
         _index(node, (), lines, raw)
     return YamlDoc(path=path, data=data, lines=lines, raw=raw)
