@@ -140,7 +140,7 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
 
     existing_nets = {n["name"]: n for n in podman.networks()}
     existing_ctrs = {c["Names"][0]: c for c in podman.containers()}
-    for name, net in p.networks.items():
+    for name in p.networks:
         cur = existing_nets.get(name)
         if cur is not None and not _owned(cur.get("labels"), p.code):
             raise LabError(f"a podman network named {name!r} exists that the lab did not "
