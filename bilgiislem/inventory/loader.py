@@ -151,6 +151,8 @@ def _describe(  # noqa: PLR0911 (one return per kind of error)
         return ("has no value", f"write '{field_name}: []' if there are none, or list them "
                 "one per line starting with '- '", value)
     if value is None:
+        if loc and isinstance(loc[-1], int):
+            return "has no value", "write a value after '- ', or remove the empty item", value
         return "has no value", f"write a value after '{field_name}:'", value
     if kind == "string_type":
         if isinstance(value, list | dict):
