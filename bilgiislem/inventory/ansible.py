@@ -47,7 +47,13 @@ def to_ansible(root: Path) -> dict[str, Any]:
         member_of = [*h.roles, f"site_{h.site.replace('-', '_')}", site_type]
         groups.update(member_of)
         hosts[h.name] = {"groups": member_of, "vars": host_vars(inv, h.name)}
+    internal = [n.cidr for n in inv.networks if n.purpose != "wan"]
     all_vars = {
+        # Derived data the playbooks map onto role variables.
+        "etc_hosts": [{"ip": inv.management_ip(h), "names": [f"{h.name}.{m.domain}", h.name]}
+                      for h in inv.hosts],
+        "ntp_internal_servers": [inv.management_ip(h) for h in inv.hosts_with_role("ntp_server")],
+        "internal_networks": internal,
         "municipality": m.model_dump(mode="json"),
         "sites": [s.model_dump(mode="json") for s in inv.sites],
         "networks": [n.model_dump(mode="json") for n in inv.networks],

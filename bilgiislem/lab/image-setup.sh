@@ -32,4 +32,3 @@ systemctl mask getty@tty1.service console-getty.service systemd-remount-fs.servi
   systemd-firstboot.service
 : > /etc/machine-id
 apt-get clean
-rm -rf /var/lib/apt/lists/*
