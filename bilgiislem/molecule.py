@@ -1,0 +1,76 @@
+"""Run a role's Molecule scenario: create → converge → idempotence → check mode → verify.
+
+``molecule test`` has no step that asserts a check-mode run on the converged host reports no
+change, so this runs the steps one by one and asserts that from the PLAY RECAP.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bilgiislem import REPO_ROOT, ansible_run, ui
+from bilgiislem.lab import image, podman
+
+ROLES_DIR = REPO_ROOT / "roles"
+
+
+@dataclass
+class ScenarioResult:
+    role: str
+    ok: bool
+    failed_step: str = ""
+    detail: str = ""
+
+
+def roles_with_scenarios() -> list[str]:
+    return sorted(p.parent.parent.parent.name
+                  for p in ROLES_DIR.glob("*/molecule/default/molecule.yml"))
+
+
+def _env(role: str, image_tag: str) -> dict[str, str]:
+    venv_bin = str(Path(sys.executable).parent)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
+    env.update({
+        "PATH": f"{venv_bin}:{os.environ.get('PATH', '')}",
+        "CONTAINERS_CONF": str(podman.CONTAINERS_CONF),
+        "BILGIISLEM_IMAGE": image_tag,
+        "BILGIISLEM_MOLECULE_NAME": f"molecule-{role}",
+        "ANSIBLE_FORCE_COLOR": "0",
+        "NO_COLOR": "1",
+        "PY_COLORS": "0",
+    })
+    return env
+
+
+def _molecule(role: str, step: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["molecule", step], cwd=ROLES_DIR / role, env=env, text=True,
+                          capture_output=True, check=False)
+
+
+def run(role: str) -> ScenarioResult:
+    tag, _ = image.ensure(ui.info)
+    env = _env(role, tag)
+    # A container left by an interrupted run would make `create` fail.
+    podman.run("rm", "-f", "-t", "1", f"molecule-{role}", check=False)
+    steps = ["create", "converge", "idempotence", "check", "verify"]
+    try:
+        for step in steps:
+            ui.info(f"molecule {role}: {step}")
+            res = _molecule(role, step, env)
+            output = res.stdout + res.stderr
+            if res.returncode != 0:
+                return ScenarioResult(role, False, step, output[-6000:])
+            if step == "check":
+                recap = ansible_run.parse_recap(output)
+                bad = [r for r in recap if r.changed or r.failed or r.unreachable]
+                if not recap or bad:
+                    return ScenarioResult(role, False, "check",
+                                          "check mode on the converged host reported changes "
+                                          f"or failures: {bad or 'no recap'}\n{output[-6000:]}")
+        return ScenarioResult(role, True)
+    finally:
+        _molecule(role, "destroy", env)

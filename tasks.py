@@ -1,0 +1,223 @@
+"""Invoke tasks: the one entry point for sysadmins and CI.
+
+    ./scripts/invoke --list           all tasks
+    ./scripts/invoke demo             set up, start the lab, deploy, show what runs
+    ./scripts/invoke test             the whole test suite
+
+Exit codes: 0 success, 1 a run or test failed, 2 invalid input (inventory, options),
+3 a host prerequisite is missing.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+import subprocess
+import sys
+from pathlib import Path
+
+from invoke import Collection, Context, task
+from invoke.exceptions import Exit
+
+from bilgiislem import REPO_ROOT, ansible_run, hostsetup, ui
+from bilgiislem import lab as labmod
+from bilgiislem import molecule as mol
+from bilgiislem.inventory import Inventory, InventoryError, load
+
+DEFAULT_INVENTORY = "inventory/lab"
+INVENTORY_HELP = "inventory directory (default: inventory/lab)"
+EXIT_FAILED, EXIT_INVALID, EXIT_PREREQ = 1, 2, 3
+
+
+def _validated(inventory: str) -> Inventory:
+    """Validate before anything is contacted; exit 2 with every problem listed."""
+    try:
+        return load(REPO_ROOT / inventory if not Path(inventory).is_absolute() else inventory,
+                    display=inventory)
+    except InventoryError as exc:
+        ui.error(f"inventory {inventory} is invalid:")
+        print(exc.report(), file=sys.stderr)
+        raise Exit(code=EXIT_INVALID) from None
+
+
+def _tool(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+@task(help={"dry_run": "only say what would be installed"})
+def setup(c: Context, dry_run: bool = False) -> None:
+    """Install host prerequisites: podman, runc, debootstrap, ... (the venv: scripts/invoke)."""
+    ui.step("host prerequisites")
+    try:
+        hostsetup.ensure(dry_run=dry_run)
+    except hostsetup.SetupError as exc:
+        ui.error(str(exc))
+        raise Exit(code=EXIT_PREREQ) from None
+
+
+@task(help={"inventory": INVENTORY_HELP, "json": "print the problems as JSON"})
+def validate(c: Context, inventory: str = DEFAULT_INVENTORY, json: bool = False) -> None:
+    """Validate the inventory: every problem at once, with file, line, path and a hint."""
+    try:
+        inv = load(REPO_ROOT / inventory if not Path(inventory).is_absolute() else inventory,
+                   display=inventory)
+    except InventoryError as exc:
+        if json:
+            print(jsonlib.dumps([i.as_dict() for i in exc.issues], ensure_ascii=False,
+                                indent=2))
+        else:
+            print(exc.report(), file=sys.stderr)
+        raise Exit(code=EXIT_INVALID) from None
+    if json:
+        print("[]")
+        return
+    print(f"{inventory}: valid — {inv.municipality.name}: {len(inv.sites)} sites, "
+          f"{len(inv.networks)} networks, {len(inv.hosts)} hosts, {len(inv.devices)} devices, "
+          f"{len(inv.personel)} people")
+
+
+@task(help={"inventory": INVENTORY_HELP, "check": "preview only (ansible --check)",
+            "diff": "show file differences", "limit": "only these hosts/groups",
+            "tags": "only tasks with these tags", "playbook": "playbook name (default: site)"})
+def deploy(c: Context, inventory: str = DEFAULT_INVENTORY, check: bool = False,
+           diff: bool = False, limit: str | None = None, tags: str | None = None,
+           playbook: str = "site") -> None:
+    """Validate, then apply playbooks/<playbook>.yml; ends with a summary and evidence."""
+    _validated(inventory)
+    path = REPO_ROOT / "playbooks" / f"{playbook}.yml"
+    if not path.is_file():
+        ui.error(f"no playbook {path.relative_to(REPO_ROOT)}")
+        raise Exit(code=EXIT_INVALID)
+    ui.step(f"{'preview of' if check else 'applying'} {path.relative_to(REPO_ROOT)} "
+            f"to {inventory}{f' (limit {limit})' if limit else ''}")
+    result = ansible_run.playbook(path, REPO_ROOT / inventory, check=check, diff=diff,
+                                  limit=limit, tags=tags)
+    evidence = ansible_run.record(result, inventory=Path(inventory), playbook_name=playbook,
+                                  check=check, limit=limit, tags=tags)
+    print()
+    print(ansible_run.summary(result, check))
+    print(f"kayıt / evidence: {evidence.relative_to(REPO_ROOT)} (+ .md)")
+    if not result.ok:
+        raise Exit(code=EXIT_FAILED)
+
+
+@task
+def lint(c: Context) -> None:
+    """ansible-lint (production profile), yamllint and ruff."""
+    failed = []
+    for name, cmd in (
+        ("yamllint", [_tool("yamllint"), "--strict", "."]),
+        ("ansible-lint", [_tool("ansible-lint"), "--profile", "production"]),
+        ("ruff", [_tool("ruff"), "check", "."]),
+    ):
+        ui.step(name)
+        env = {**ansible_run.env()}
+        if subprocess.run(cmd, cwd=REPO_ROOT, env=env, check=False).returncode != 0:
+            failed.append(name)
+    if failed:
+        ui.error(f"lint failed: {', '.join(failed)}")
+        raise Exit(code=EXIT_FAILED)
+    ui.info("lint clean")
+
+
+@task(help={"role": "one role (default: every role with a scenario)"})
+def molecule(c: Context, role: str | None = None) -> None:
+    """Molecule: converge → idempotence → check mode (0 changed) → verify, per role."""
+    roles = [role] if role else mol.roles_with_scenarios()
+    failed = []
+    for r in roles:
+        ui.step(f"molecule scenario of role {r}")
+        result = mol.run(r)
+        if not result.ok:
+            print(result.detail, file=sys.stderr)
+            ui.error(f"role {r}: step {result.failed_step} failed")
+            failed.append(r)
+    print(f"molecule: {len(roles) - len(failed)} passed, {len(failed)} failed")
+    if failed:
+        raise Exit(code=EXIT_FAILED)
+
+
+@task(help={"skip_lab": "skip Molecule and the lab end-to-end test (no podman needed)"})
+def test(c: Context, skip_lab: bool = False) -> None:
+    """The whole suite: unit + validation tests, lint, Molecule, lab end-to-end."""
+    results: list[tuple[str, bool]] = []
+
+    def run(name: str, fn: object) -> None:
+        ui.step(f"test step: {name}")
+        try:
+            fn()  # type: ignore[operator]
+            results.append((name, True))
+        except Exit as exc:
+            results.append((name, exc.code == 0))
+
+    def pytest(*args: str) -> None:
+        if subprocess.run([_tool("pytest"), *args], cwd=REPO_ROOT, env=ansible_run.env(),
+                          check=False).returncode != 0:
+            raise Exit(code=EXIT_FAILED)
+
+    if not skip_lab:
+        run("setup", lambda: setup(c))
+    run("unit and validation tests", lambda: pytest("-q", "-m", "not lab"))
+    run("lint", lambda: lint(c))
+    if not skip_lab:
+        run("molecule", lambda: molecule(c))
+        run("lab end-to-end", lambda: pytest("-q", "-m", "lab", "tests/e2e"))
+    print()
+    print(ui.table(["step", "result"], [[n, "passed" if ok else "FAILED"] for n, ok in results]))
+    passed = sum(ok for _, ok in results)
+    print(f"{passed} passed, {len(results) - passed} failed")
+    if passed != len(results):
+        raise Exit(code=EXIT_FAILED)
+
+
+@task(help={"inventory": INVENTORY_HELP})
+def demo(c: Context, inventory: str = DEFAULT_INVENTORY) -> None:
+    """Quick start: host setup, lab up, full deploy, and a summary of what now runs."""
+    setup(c)
+    up(c, inventory=inventory)
+    deploy(c, inventory=inventory)
+    status(c, inventory=inventory)
+
+
+# --- lab ------------------------------------------------------------------------------------
+
+
+def _lab_call(fn: object, *args: object, **kwargs: object) -> object:
+    try:
+        return fn(*args, **kwargs)  # type: ignore[operator]
+    except (labmod.LabError, RuntimeError) as exc:
+        ui.error(str(exc))
+        raise Exit(code=EXIT_FAILED) from None
+
+
+@task(name="up", help={"inventory": INVENTORY_HELP, "dry_run": "only show the plan"})
+def up(c: Context, inventory: str = DEFAULT_INVENTORY, dry_run: bool = False) -> None:
+    """Create or reconcile the lab: base image, networks, one container per host."""
+    inv = _validated(inventory)
+    if not dry_run and not labmod.manage.podman_ready():
+        setup(c)
+    _lab_call(labmod.up, inv, dry_run=dry_run)
+
+
+@task(name="down", help={"inventory": INVENTORY_HELP, "dry_run": "only list what would go",
+                         "image": "also remove the cached base image"})
+def down(c: Context, inventory: str = DEFAULT_INVENTORY, dry_run: bool = False,
+         image: bool = False) -> None:
+    """Remove the lab's containers and networks (only what the lab created)."""
+    inv = _validated(inventory)
+    _lab_call(labmod.down, inv.municipality.code, dry_run=dry_run, remove_image=image)
+
+
+@task(name="status", help={"inventory": INVENTORY_HELP})
+def status(c: Context, inventory: str = DEFAULT_INVENTORY) -> None:
+    """What runs in the lab: containers, addresses, SSH, services."""
+    inv = _validated(inventory)
+    rows = _lab_call(labmod.status, inv)
+    print(ui.table(["host", "container", "addresses", "roles", "ssh", "services"],
+                   [[r.name, r.container_state, r.addresses, r.roles, r.ssh, r.services]
+                    for r in rows]))  # type: ignore[attr-defined]
+    if any(r.ssh != "ok" for r in rows):  # type: ignore[attr-defined]
+        raise Exit(code=EXIT_FAILED)
+
+
+lab = Collection("lab", up, down, status)
+ns = Collection(setup, validate, deploy, lint, molecule, test, demo, lab)
