@@ -1,0 +1,545 @@
+"""Generated documentation: the inventory schema reference and the role variable tables.
+
+Two kinds of text are derived from code, so they cannot drift from it:
+
+* ``docs/inventory-schema.md`` from the pydantic models in ``bilgiislem/inventory/models.py``
+  (types, required/default, allowed values and ranges come from the annotations; the one-line
+  descriptions live in ``FIELD_DOCS`` below, because the models carry none);
+* the "Variables" table of every ``roles/<role>/README.md``, between the markers
+  ``<!-- BEGIN argument_specs -->`` and ``<!-- END argument_specs -->``, from the role's
+  ``meta/argument_specs.yml``.
+
+``write_all()`` rewrites whatever is out of date; ``write_all(check=True)`` only lists it (the
+unit tests assert that list is empty). A new field or type in the models makes rendering fail
+with a message naming what to describe here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import AfterValidator, BaseModel
+from pydantic.fields import FieldInfo
+
+from bilgiislem import REPO_ROOT, naming
+from bilgiislem.inventory import models
+
+SCHEMA_DOC = Path("docs") / "inventory-schema.md"
+ROLES_DIR = Path("roles")
+BEGIN = "<!-- BEGIN argument_specs -->"
+END = "<!-- END argument_specs -->"
+REGENERATE = "./scripts/invoke docs"
+
+
+class DocgenError(RuntimeError):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------
+# What the models do not say: one English line per field, per file, and per reusable type.
+
+FILE_DOCS: dict[str, str] = {
+    "municipality.yml": "The municipality itself: names, domain, time and locale settings, "
+    "the telephone extension range and the departments (müdürlükler).",
+    "sites.yml": "Buildings: the central building (where the servers are) and the remote "
+    "units (libraries, fire stations, water plants, ...).",
+    "networks.yml": "Every IP network: the LANs and VLANs of each site and the WAN networks "
+    "that connect the sites.",
+    "hosts.yml": "Servers Ansible manages over SSH, the roles they carry, their interfaces, "
+    "and how Ansible connects to them.",
+    "devices.yml": "Network equipment and other devices with an IP address: switches, "
+    "routers, firewalls, access points, cameras, phones, UPSes, printers, NVRs.",
+    "personel.yml": "Staff, as the personnel (İnsan Kaynakları) office exports them. The keys "
+    "are Turkish, like the export. Usernames are derived by the rule in "
+    "[inventory.md](inventory.md#kullanıcı-adı-kuralı--username-rule) unless "
+    "`kullanici_adi` is given.",
+}
+
+# Rules that need more than one record (bilgiislem/inventory/crosscheck.py). They run once
+# every file matches the schema.
+FILE_CHECKS: dict[str, list[str]] = {
+    "municipality.yml": [
+        "department codes are unique",
+        "`extension_range.first` is not larger than `extension_range.last`",
+    ],
+    "sites.yml": [
+        "site codes are unique",
+        "exactly one site has `type: central`",
+    ],
+    "networks.yml": [
+        "network names are unique",
+        "`site` names a site in sites.yml; only `purpose: wan` networks may omit it",
+        "a VLAN ID is used at most once per site",
+        "`gateway` lies inside `cidr` and is neither its network nor its broadcast address",
+        "no two networks overlap",
+    ],
+    "hosts.yml": [
+        "host names are unique",
+        "`site` names a site in sites.yml",
+        "a host lists each role and each interface network at most once",
+        "every interface network exists in networks.yml and belongs to the host's site "
+        "(or has no site, as WAN networks do)",
+        "every address lies inside its network, is neither its network nor its broadcast "
+        "address, and is used once across hosts.yml and devices.yml",
+        "`management_network` is one of the host's own interface networks",
+    ],
+    "devices.yml": [
+        "device names are unique, and no device has the name of a host",
+        "`site`, `network` and `ip` follow the same rules as a host interface",
+    ],
+    "personel.yml": [
+        "`sicil_no`, `dahili` and `kullanici_adi` are unique",
+        "`mudurluk` is a department code from municipality.yml",
+        "`dahili` lies inside `municipality.extension_range`",
+        "`durum: ayrildi` needs `ayrilis`; any other `durum` must not have it",
+        "`ayrilis` is not before `baslama`",
+        "without `kullanici_adi`, `ad` and `soyad` must each contain a letter that folds to "
+        "ASCII, so a username can be derived",
+    ],
+}
+
+# Reusable constrained types of models.py, by their name there: (type, allowed values).
+TYPE_DOCS: dict[str, tuple[str, str]] = {
+    "Slug": ("code", "lowercase ASCII letters and digits, words joined by single hyphens, "
+             "starting with a letter (`bilgi-islem`)"),
+    "Platform": ("platform name", "lowercase ASCII words joined by `_` or `-`, as netmiko "
+                 "device types (`cisco_ios`, `huawei_vrp`, `hp_procurve`)"),
+    "IPv4": ("IPv4 address", "four numbers from 0 to 255 separated by dots (`10.10.20.15`)"),
+    "Cidr": ("IPv4 network", "network address and prefix length, no host bits set, /30 or "
+             "shorter (`10.10.20.0/24`)"),
+    "HostName": ("host name", "1–63 lowercase ASCII letters, digits and hyphens, not "
+                 "starting or ending with a hyphen (`srv-log`)"),
+    "Target": ("DNS name or IPv4 address", "lowercase ASCII labels separated by dots "
+               "(`time.ume.tubitak.gov.tr`)"),
+    "Domain": ("domain name", "lowercase ASCII labels with at least one dot "
+               "(`ornekkoy.bel.tr`)"),
+    "TimeZone": ("time zone", "a name from the IANA time zone database (`Europe/Istanbul`)"),
+    "Locale": ("locale", "`xx_YY.UTF-8` (`tr_TR.UTF-8`)"),
+    "PersonName": ("person name", "letters of any script (Turkish letters are fine), words "
+                   "separated by one space, hyphen or apostrophe; stored in Unicode NFC"),
+    "Username": ("username", f"at most {naming.USERNAME_MAX} characters: lowercase ASCII "
+                 "letters and digits, starting with a letter, with single `.` or `-` between "
+                 "them (`ayse.celik`)"),
+    "Sicil": ("sicil no", "1–20 ASCII letters, digits and hyphens, not starting with a hyphen; "
+              "quote numbers (`\"1001\"`)"),
+}
+
+# Plural forms for "list of ..." type labels.
+_PLURALS = {"DNS name or IPv4 address": "DNS names or IPv4 addresses"}
+
+FIELD_DOCS: dict[str, str] = {
+    # municipality.yml
+    "MunicipalityFile.municipality": "The municipality.",
+    "Municipality.name": "Official name, e.g. `Örnekköy Belediyesi`.",
+    "Municipality.code": "Short code; the lab labels its podman objects with it.",
+    "Municipality.domain": "DNS domain; hosts are `<name>.<domain>`.",
+    "Municipality.timezone": "Time zone of every server.",
+    "Municipality.locale": "Default locale of every server.",
+    "Municipality.ntp_servers": "Upstream time sources of the internal NTP servers "
+    "(hosts with role `ntp_server`); other hosts follow those servers, or these sources "
+    "when no host has that role.",
+    "Municipality.extension_range": "Telephone extensions (dahili) the PBX may hand out.",
+    "ExtensionRange.first": "First extension number.",
+    "ExtensionRange.last": "Last extension number.",
+    "Municipality.departments": "Departments (müdürlükler); personel.yml refers to them.",
+    "Department.code": "Department code, e.g. `bilgi-islem`.",
+    "Department.name": "Department name, e.g. `Bilgi İşlem Müdürlüğü`.",
+    # sites.yml
+    "SitesFile.sites": "Every building of the municipality.",
+    "Site.code": "Site code; networks, hosts and devices refer to it.",
+    "Site.name": "Site name as people say it.",
+    "Site.type": "`central` for the main building (exactly one), `remote` for the others.",
+    "Site.address": "Postal address.",
+    # networks.yml
+    "NetworksFile.networks": "Every IP network.",
+    "Network.name": "Network name; host interfaces and devices refer to it.",
+    "Network.site": "Site the network belongs to; only WAN networks may omit it.",
+    "Network.purpose": "What the network carries.",
+    "Network.vlan": "VLAN ID (802.1Q) at its site.",
+    "Network.cidr": "Address range.",
+    "Network.gateway": "Default gateway address inside the range.",
+    # hosts.yml
+    "HostsFile.connection": "How Ansible reaches every host over SSH.",
+    "Connection.user": "Account Ansible logs in with; it becomes root with sudo.",
+    "Connection.port": "SSH port.",
+    "Connection.private_key_file": "SSH private key, relative to the inventory directory. "
+    "Leave it out to use ssh-agent (production).",
+    "Connection.known_hosts_file": "known_hosts file, relative to the inventory directory; "
+    "with it, host keys are checked strictly against that file only.",
+    "HostsFile.hosts": "Every managed server.",
+    "Host.name": "Host name; also the Ansible inventory name.",
+    "Host.site": "Site the host stands at.",
+    "Host.roles": "What the host does; each role is an Ansible group that playbooks target.",
+    "Host.interfaces": "Network interfaces, one per network.",
+    "Interface.network": "Network name from networks.yml.",
+    "Interface.ip": "Address on that network.",
+    "Host.management_network": "Interface network Ansible connects to; default: the first "
+    "interface.",
+    # devices.yml
+    "DevicesFile.devices": "Network equipment and other IP devices.",
+    "Device.name": "Device name; unique across hosts and devices.",
+    "Device.site": "Site the device stands at.",
+    "Device.kind": "What kind of device it is.",
+    "Device.vendor": "Platform, as the network automation tools name it.",
+    "Device.model": "Vendor's model name, e.g. `Catalyst 9200L-24P`.",
+    "Device.network": "Network of its management address.",
+    "Device.ip": "Management address.",
+    # personel.yml
+    "PersonelFile.personel": "Every member of staff, including those who left.",
+    "Kisi.sicil_no": "Personnel registry number.",
+    "Kisi.ad": "Given name(s); the first one goes into the username.",
+    "Kisi.soyad": "Surname.",
+    "Kisi.mudurluk": "Department code from municipality.yml.",
+    "Kisi.unvan": "Job title.",
+    "Kisi.durum": "Status: `aktif` (working), `izinli` (on leave), `ayrildi` (left).",
+    "Kisi.baslama": "Start date; orders people who share a username base.",
+    "Kisi.ayrilis": "Leaving date; required when `durum` is `ayrildi`.",
+    "Kisi.dahili": "Telephone extension.",
+    "Kisi.kullanici_adi": "Explicit username; overrides the derived one.",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema -> rows
+
+
+@dataclass
+class _Type:
+    label: str  # "code", "list of mappings"
+    allowed: list[str]  # field-specific rules: ranges, lengths, choices
+    nested: type[BaseModel] | None = None
+    is_list: bool = False
+    alias: str | None = None  # a named type of models.py, explained under "Value types"
+
+    @property
+    def shown(self) -> str:
+        """The label, linked to the "Value types" section for a named type."""
+        if self.alias is None:
+            return self.label
+        if self.is_list:
+            return f"list of [{self.label.removeprefix('list of ')}](#value-types)"
+        return f"[{self.label}](#value-types)"
+
+
+def _aliases() -> dict[Any, str]:
+    """The constrained types models.py defines by name (``Slug``, ``IPv4``, ...)."""
+    out = {}
+    for name, value in vars(models).items():
+        if typing.get_origin(value) is typing.Annotated and any(
+            isinstance(m, AfterValidator) for m in typing.get_args(value)[1:]
+        ):
+            out[value] = name
+    return out
+
+
+def _constraints(metadata: list[Any], noun: str) -> list[str]:
+    lo = hi = min_len = max_len = None
+    flat: list[Any] = []
+    for meta in metadata:
+        flat += meta.metadata if isinstance(meta, FieldInfo) else [meta]
+    for meta in flat:
+        lo = v if (v := getattr(meta, "ge", None)) is not None else lo
+        hi = v if (v := getattr(meta, "le", None)) is not None else hi
+        min_len = v if (v := getattr(meta, "min_length", None)) is not None else min_len
+        max_len = v if (v := getattr(meta, "max_length", None)) is not None else max_len
+    out = []
+    if lo is not None and hi is not None:
+        out.append(f"{lo}–{hi}")
+    elif lo is not None:
+        out.append(f"at least {lo}")
+    elif hi is not None:
+        out.append(f"at most {hi}")
+    if noun == "entries":
+        if min_len:
+            out.append(f"at least {min_len} entr{'y' if min_len == 1 else 'ies'}")
+    elif min_len is not None and max_len is not None:
+        out.append(f"{min_len}–{max_len} {noun}")
+    elif max_len is not None:
+        out.append(f"at most {max_len} {noun}")
+    return out
+
+
+def _describe_type(annotation: Any, where: str) -> _Type:  # noqa: PLR0911 (one per kind)
+    """Type label and allowed values of an annotation (without the None of an Optional)."""
+    aliases = _aliases()
+    if annotation in aliases:
+        name = aliases[annotation]
+        if name not in TYPE_DOCS:
+            raise DocgenError(f"{where}: describe the type {name!r} of models.py in "
+                              "docgen.TYPE_DOCS")
+        return _Type(TYPE_DOCS[name][0], [], alias=name)
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        inner = _describe_type(args[0], where)
+        noun = "entries" if inner.is_list else "characters"
+        inner.allowed = _constraints(list(args[1:]), noun) + inner.allowed
+        return inner
+    if origin in (typing.Union, types.UnionType):
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) != 1:
+            raise DocgenError(f"{where}: cannot document the union {annotation!r}")
+        return _describe_type(rest[0], where)
+    if origin is list:
+        item = _describe_type(args[0], where)
+        label = _PLURALS.get(item.label, f"{item.label}s")
+        if item.nested is not None:
+            return _Type("list of mappings", [], item.nested, is_list=True)
+        allowed = [f"each: {'; '.join(item.allowed)}"] if item.allowed else []
+        return _Type(f"list of {label}", allowed, is_list=True, alias=item.alias)
+    if origin is typing.Literal:
+        return _Type("choice", ["one of " + ", ".join(f"`{a}`" for a in args)])
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _Type("mapping", [], annotation)
+    if annotation is str:
+        return _Type("text", [])
+    if annotation is int:
+        return _Type("integer", [])
+    if annotation is dt.date:
+        return _Type("date", ["`YYYY-MM-DD`"])
+    raise DocgenError(f"{where}: cannot document the type {annotation!r}; extend docgen")
+
+
+def _flow(value: Any) -> str:
+    """A default as it would be written in YAML flow style."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json", exclude_none=True)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if value is None:
+        return "null"
+    if value == "":
+        return '""'
+    return str(value)
+
+
+def _requirement(info: FieldInfo) -> str:
+    if info.is_required():
+        return "**required**"
+    if info.default is None:
+        return "optional"
+    return f"default `{_flow(info.default)}`"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ").strip()
+
+
+def _model_rows(model: type[BaseModel], prefix: str) -> list[list[str]]:
+    rows = []
+    hints = typing.get_type_hints(model, include_extras=True)
+    for name, info in model.model_fields.items():
+        key = f"{model.__name__}.{name}"
+        if key not in FIELD_DOCS:
+            raise DocgenError(f"field {key} has no description: add it to docgen.FIELD_DOCS")
+        path = f"{prefix}{name}"
+        t = _describe_type(hints[name], key)
+        rows.append([f"`{path}`", t.shown, _requirement(info), _cell("; ".join(t.allowed)),
+                     _cell(FIELD_DOCS[key])])
+        if t.nested is not None:
+            rows += _model_rows(t.nested, f"{path}[]." if t.is_list else f"{path}.")
+    return rows
+
+
+def _walk() -> tuple[set[str], set[str]]:
+    """Names of every model reachable from models.FILES, and of the named types they use."""
+    seen: set[str] = set()
+    used: set[str] = set()
+
+    def walk(model: type[BaseModel]) -> None:
+        seen.add(model.__name__)
+        hints = typing.get_type_hints(model, include_extras=True)
+        for name in model.model_fields:
+            t = _describe_type(hints[name], f"{model.__name__}.{name}")
+            if t.alias is not None:
+                used.add(t.alias)
+            if t.nested is not None:
+                walk(t.nested)
+
+    for model in models.FILES.values():
+        walk(model)
+    return seen, used
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def render_schema_doc() -> str:
+    """docs/inventory-schema.md: one section per data file of models.FILES."""
+    seen, used = _walk()
+    stale = sorted(k for k in FIELD_DOCS if k.split(".")[0] not in seen)
+    if stale:
+        raise DocgenError(f"docgen.FIELD_DOCS describes fields the models lack: {stale}")
+    optional = [f for f in models.FILES if f not in models.REQUIRED_FILES]
+    out = [
+        "<!-- Generated from bilgiislem/inventory/models.py by bilgiislem/docgen.py. "
+        f"Do not edit; run `{REGENERATE}`. -->",
+        "",
+        "# Inventory schema reference",
+        "",
+        "An inventory is a directory (`inventory/<name>/`) of YAML files, one per concern. "
+        "This page lists every field the validator accepts; "
+        "[inventory.md](inventory.md) explains how the files fit together.",
+        "",
+        "- Required files: " + ", ".join(f"`{f}`" for f in models.REQUIRED_FILES) + ".",
+        "- Optional files: " + ", ".join(f"`{f}`" for f in optional)
+        + " (a missing one counts as an empty list).",
+        "- Also in the directory: " + ", ".join(f"`{f}`" for f in models.ANSIBLE_FILES)
+        + " (`plugin: belediye`, read by Ansible) and, if there are secrets, "
+        f"`{models.SECRETS_FILE}`, which must be encrypted with `ansible-vault`. "
+        "Nothing else is allowed.",
+        "- Unknown keys are errors. Fields not marked **required** may be left out; "
+        "**required** inside a nested mapping means required whenever that mapping is "
+        "written. A path such as `hosts[].interfaces[].ip` is a key inside each list item.",
+        "- Texts are quoted when YAML would read them otherwise: `sicil_no: \"0777\"`, "
+        "`name: \"yes\"`.",
+        "",
+    ]
+    headers = ["Field", "Type", "Required / default", "Allowed values", "Description"]
+    types_rows = [[label, _cell(rule)] for name, (label, rule) in TYPE_DOCS.items()
+                  if name in used]
+    out += ["## Value types", "",
+            "Named types the fields below use; the validator applies these rules.", "",
+            _table(["Type", "Rule (example)"], types_rows), ""]
+    for file, model in models.FILES.items():
+        out += [f"## `{file}`", "", FILE_DOCS[file], "", _table(headers, _model_rows(model, "")),
+                ""]
+        if file == "hosts.yml":
+            out += ["Host roles (each one is an Ansible group; `playbooks/<role>.yml` targets "
+                    "it): " + ", ".join(f"`{r}`" for r in models.HOST_ROLES) + ".", ""]
+        checks = FILE_CHECKS.get(file)
+        if checks:
+            out += ["Checked across records:", ""] + [f"- {c}" for c in checks] + [""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# argument_specs -> role README
+
+_MARKUP = re.compile(r"\b([OCVIBEM])\(([^()]*)\)")
+
+
+def _markup(text: str) -> str:
+    """Ansible documentation markup (O(), C(), I() ...) as Markdown."""
+
+    def repl(m: re.Match[str]) -> str:
+        kind, body = m.groups()
+        if kind == "I":
+            return f"*{body}*"
+        if kind == "B":
+            return f"**{body}**"
+        return f"`{body}`"
+
+    return _MARKUP.sub(repl, text)
+
+
+def _spec_text(value: Any) -> str:
+    if isinstance(value, list):
+        value = " ".join(str(v) for v in value)
+    return _cell(_markup(str(value or "")))
+
+
+def _spec_rows(options: dict[str, Any], prefix: str) -> list[list[str]]:
+    rows = []
+    for name, given in options.items():
+        spec = given or {}
+        kind = spec.get("type", "str")
+        if spec.get("elements"):
+            kind = f"list of {spec['elements']}"
+        if spec.get("choices"):
+            kind += " (" + ", ".join(f"`{c}`" for c in spec["choices"]) + ")"
+        if spec.get("required"):
+            default = "**required**"
+        elif "default" in spec:
+            default = f"`{_flow(spec['default'])}`"
+        else:
+            default = "—"
+        path = f"{prefix}{name}"
+        rows.append([f"`{path}`", _cell(kind), _cell(default),
+                     _spec_text(spec.get("description"))])
+        if spec.get("options"):
+            sub = f"{path}[]." if spec.get("type") == "list" else f"{path}."
+            rows += _spec_rows(spec["options"], sub)
+    return rows
+
+
+def _argument_specs(role_dir: Path) -> dict[str, Any]:
+    path = role_dir / "meta" / "argument_specs.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    specs = data.get("argument_specs")
+    if not isinstance(specs, dict) or not specs:
+        raise DocgenError(f"{path}: no argument_specs entry points")
+    return specs
+
+
+def render_role_variables(role_dir: Path) -> str:
+    """The variables table of a role, from its meta/argument_specs.yml."""
+    specs = _argument_specs(role_dir)
+    out = [f"<!-- Generated from meta/argument_specs.yml; run `{REGENERATE}`. -->", ""]
+    for entry, spec in specs.items():
+        if len(specs) > 1:
+            out += [f"### Entry point `{entry}`", ""]
+        options = (spec or {}).get("options") or {}
+        if not options:
+            out += ["This entry point takes no variables.", ""]
+            continue
+        out += [_table(["Name", "Type", "Default", "Description"], _spec_rows(options, "")), ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _role_readme(role_dir: Path, current: str | None) -> str:
+    """The README with its generated section replaced (or added)."""
+    block = f"{BEGIN}\n{render_role_variables(role_dir)}{END}"
+    if current is None:
+        main = _argument_specs(role_dir).get("main") or {}
+        summary = _spec_text(main.get("short_description", ""))
+        return (f"# Role `{role_dir.name}`\n\n{summary}\n\n## Variables\n\n{block}\n")
+    start, end = current.find(BEGIN), current.find(END)
+    if start == -1 or end == -1 or end < start:
+        return current.rstrip("\n") + f"\n\n## Variables\n\n{block}\n"
+    return current[:start] + block + current[end + len(END):]
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _targets(root: Path) -> list[tuple[Path, str]]:
+    out = [(root / SCHEMA_DOC, render_schema_doc())]
+    for spec in sorted((root / ROLES_DIR).glob("*/meta/argument_specs.yml")):
+        role_dir = spec.parent.parent
+        readme = role_dir / "README.md"
+        current = readme.read_text(encoding="utf-8") if readme.is_file() else None
+        out.append((readme, _role_readme(role_dir, current)))
+    return out
+
+
+def write_all(check: bool = False, *, root: Path = REPO_ROOT) -> list[Path]:
+    """Regenerate every generated document under ``root``.
+
+    Returns the files written, or with ``check=True`` the files that are out of date (and
+    writes nothing).
+    """
+    changed = []
+    for path, text in _targets(root):
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == text:
+            continue
+        changed.append(path)
+        if not check:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    return changed
