@@ -401,7 +401,7 @@ def render_schema_doc() -> str:
         "- Also in the directory: " + ", ".join(f"`{f}`" for f in models.ANSIBLE_FILES)
         + " (`plugin: belediye`, read by Ansible) and, if there are secrets, "
         f"`{models.SECRETS_FILE}`, which must be encrypted with `ansible-vault`. "
-        "Nothing else is allowed.",
+        "No other YAML file or directory is allowed.",
         "- Unknown keys are errors. Fields not marked **required** may be left out; "
         "**required** inside a nested mapping means required whenever that mapping is "
         "written. A path such as `hosts[].interfaces[].ip` is a key inside each list item.",
