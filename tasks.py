@@ -18,7 +18,7 @@ from pathlib import Path
 from invoke import Collection, Context, task
 from invoke.exceptions import Exit
 
-from bilgiislem import REPO_ROOT, ansible_run, hostsetup, ui
+from bilgiislem import REPO_ROOT, ansible_run, docgen, hostsetup, ui
 from bilgiislem import lab as labmod
 from bilgiislem import molecule as mol
 from bilgiislem.inventory import Inventory, InventoryError, load
@@ -178,6 +178,23 @@ def demo(c: Context, inventory: str = DEFAULT_INVENTORY) -> None:
     status(c, inventory=inventory)
 
 
+@task(help={"check": "only list the generated docs that are out of date; write nothing"})
+def docs(c: Context, check: bool = False) -> None:
+    """Generate docs/inventory-schema.md and the Variables tables of the role READMEs."""
+    try:
+        paths = docgen.write_all(check=check)
+    except docgen.DocgenError as exc:
+        ui.error(str(exc))
+        raise Exit(code=EXIT_FAILED) from None
+    for path in paths:
+        print(f"{'out of date' if check else 'written'}: {path.relative_to(REPO_ROOT)}")
+    if check and paths:
+        ui.error("generated docs are out of date; run ./scripts/invoke docs and commit them")
+        raise Exit(code=EXIT_FAILED)
+    if not paths:
+        ui.info("generated docs are up to date")
+
+
 # --- lab ------------------------------------------------------------------------------------
 
 
@@ -220,4 +237,4 @@ def status(c: Context, inventory: str = DEFAULT_INVENTORY) -> None:
 
 
 lab = Collection("lab", up, down, status)
-ns = Collection(setup, validate, deploy, lint, molecule, test, demo, lab)
+ns = Collection(setup, validate, deploy, lint, molecule, test, demo, docs, lab)
