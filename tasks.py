@@ -22,6 +22,7 @@ from bilgiislem import REPO_ROOT, ansible_run, docgen, hostsetup, ui
 from bilgiislem import lab as labmod
 from bilgiislem import molecule as mol
 from bilgiislem.inventory import Inventory, InventoryError, load
+from bilgiislem.inventory.ansible import unknown_limit_names
 
 DEFAULT_INVENTORY = "inventory/lab"
 INVENTORY_HELP = "inventory directory (default: inventory/lab)"
@@ -82,7 +83,14 @@ def deploy(c: Context, inventory: str = DEFAULT_INVENTORY, check: bool = False,
            diff: bool = False, limit: str | None = None, tags: str | None = None,
            playbook: str = "site") -> None:
     """Validate, then apply playbooks/<playbook>.yml; ends with a summary and evidence."""
-    _validated(inventory)
+    inv = _validated(inventory)
+    if limit:
+        unknown = unknown_limit_names(inv, limit)
+        for name, guess in unknown:
+            ui.error(f"--limit {name!r} is neither a host nor a group of {inventory}"
+                     + (f"; did you mean {guess!r}?" if guess else ""))
+        if unknown:
+            raise Exit(code=EXIT_INVALID)
     path = REPO_ROOT / "playbooks" / f"{playbook}.yml"
     if not path.is_file():
         ui.error(f"no playbook {path.relative_to(REPO_ROOT)}")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from pathlib import Path
 from typing import Any
 
+from bilgiislem import naming
+from bilgiislem.inventory import models
 from bilgiislem.inventory.loader import Inventory, load
 
 
@@ -37,14 +40,18 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
     return result
 
 
+def host_groups(inv: Inventory, host: models.Host) -> list[str]:
+    """Ansible groups of a host: its roles, its site, and central/remote."""
+    return [*host.roles, f"site_{host.site.replace('-', '_')}", inv.site(host.site).type]
+
+
 def to_ansible(root: Path) -> dict[str, Any]:
     inv = load(root)
     m = inv.municipality
     groups: set[str] = {"central", "remote"}
     hosts: dict[str, Any] = {}
     for h in inv.hosts:
-        site_type = inv.site(h.site).type
-        member_of = [*h.roles, f"site_{h.site.replace('-', '_')}", site_type]
+        member_of = host_groups(inv, h)
         groups.update(member_of)
         hosts[h.name] = {"groups": member_of, "vars": host_vars(inv, h.name)}
     internal = [n.cidr for n in inv.networks if n.purpose != "wan"]
@@ -59,3 +66,20 @@ def to_ansible(root: Path) -> dict[str, Any]:
         "networks": [n.model_dump(mode="json") for n in inv.networks],
     }
     return {"groups": sorted(groups), "hosts": hosts, "all_vars": all_vars}
+
+
+def unknown_limit_names(inv: Inventory, limit: str) -> list[tuple[str, str | None]]:
+    """Plain names in an Ansible --limit that match no host or group: (name, suggestion).
+
+    Patterns with wildcards, regexes or ranges are left to Ansible.
+    """
+    known = {h.name for h in inv.hosts} | {g for h in inv.hosts for g in host_groups(inv, h)}
+    known |= {"all", "ungrouped"}
+    out = []
+    for part in re.split(r"[,:]", limit):
+        name = part.strip().lstrip("!&")
+        if not name or any(ch in name for ch in "*?[~@"):
+            continue
+        if name not in known:
+            out.append((name, naming.suggest(name, known)))
+    return out

@@ -1,0 +1,42 @@
+"""What Ansible sees of the lab inventory: groups, host variables, --limit checks."""
+
+from bilgiislem import REPO_ROOT
+from bilgiislem.inventory import load
+from bilgiislem.inventory.ansible import to_ansible, unknown_limit_names
+
+LAB = REPO_ROOT / "inventory" / "lab"
+
+
+def test_groups_and_membership():
+    data = to_ansible(LAB)
+    assert data["groups"] == sorted(data["groups"])
+    assert {"central", "remote", "ntp_server", "site_merkez", "vpn_gateway"} <= set(
+        data["groups"]
+    )
+    assert data["hosts"]["srv-log"]["groups"] == [
+        "ntp_server", "log_collector", "site_merkez", "central"]
+
+
+def test_host_vars_come_from_the_model():
+    hv = to_ansible(LAB)["hosts"]["gw-merkez"]["vars"]
+    assert hv["ansible_host"] == "10.10.20.1"  # management_network, not the first interface
+    assert hv["ansible_user"] == "ansible"
+    assert hv["ansible_ssh_private_key_file"].endswith("/.lab/ssh/id_ed25519")
+    assert "StrictHostKeyChecking=yes" in hv["ansible_ssh_common_args"]
+    assert [i["prefix"] for i in hv["interfaces"]] == [24, 24, 24]
+
+
+def test_derived_all_vars():
+    av = to_ansible(LAB)["all_vars"]
+    assert av["ntp_internal_servers"] == ["10.10.20.10"]
+    assert "198.51.100.0/24" not in av["internal_networks"]
+    assert {"ip": "10.10.20.10", "names": ["srv-log.ornekkoy.bel.tr", "srv-log"]} in av[
+        "etc_hosts"]
+    assert av["municipality"]["name"] == "Örnekköy Belediyesi"
+
+
+def test_limit_names_are_checked_before_ansible_runs():
+    inv = load(LAB)
+    assert unknown_limit_names(inv, "srv-log,ntp_server:!remote") == []
+    assert unknown_limit_names(inv, "srv-lgo") == [("srv-lgo", "srv-log")]
+    assert unknown_limit_names(inv, "gw-*,~srv.*") == []  # patterns are Ansible's business
