@@ -11,8 +11,8 @@ from bilgiislem import ui
 
 # Debian packages the lab and tests use on the machine running them.
 APT_PACKAGES = (
-    "podman", "runc", "debootstrap", "uidmap", "slirp4netns", "fuse-overlayfs",
-    "openssh-client", "git", "python3-venv", "iproute2",
+    "podman", "runc", "netavark", "catatonit", "iptables", "debootstrap", "uidmap",
+    "slirp4netns", "fuse-overlayfs", "openssh-client", "git", "python3-venv", "iproute2",
 )
 
 
@@ -66,7 +66,7 @@ def ensure(dry_run: bool = False) -> None:
     ui.info(f"installing with apt-get: {' '.join(missing)}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for cmd in (["apt-get", "update", "-qq"],
-                ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing]):
+                ["apt-get", "install", "-y", "-qq", *missing]):
         res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
         if res.returncode != 0:
             raise SetupError(f"{' '.join(cmd)} failed:\n{res.stderr[-2000:]}")
