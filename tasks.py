@@ -32,8 +32,7 @@ EXIT_FAILED, EXIT_INVALID, EXIT_PREREQ = 1, 2, 3
 def _validated(inventory: str) -> Inventory:
     """Validate before anything is contacted; exit 2 with every problem listed."""
     try:
-        return load(REPO_ROOT / inventory if not Path(inventory).is_absolute() else inventory,
-                    display=inventory)
+        return load(REPO_ROOT / inventory, display=inventory)  # absolute paths stay absolute
     except InventoryError as exc:
         ui.error(f"inventory {inventory} is invalid:")
         print(exc.report(), file=sys.stderr)
@@ -59,8 +58,7 @@ def setup(c: Context, dry_run: bool = False) -> None:
 def validate(c: Context, inventory: str = DEFAULT_INVENTORY, json: bool = False) -> None:
     """Validate the inventory: every problem at once, with file, line, path and a hint."""
     try:
-        inv = load(REPO_ROOT / inventory if not Path(inventory).is_absolute() else inventory,
-                   display=inventory)
+        inv = load(REPO_ROOT / inventory, display=inventory)
     except InventoryError as exc:
         if json:
             print(jsonlib.dumps([i.as_dict() for i in exc.issues], ensure_ascii=False,
