@@ -81,8 +81,8 @@ def env() -> dict[str, str]:
 
 
 def playbook(path: str | Path, inventory: Path, *, check: bool = False, diff: bool = False,
-             limit: str | None = None, tags: str | None = None, extra: list[str] | None = None,
-             quiet: bool = False, extra_env: dict[str, str] | None = None) -> RunResult:
+             limit: str | None = None, tags: str | None = None, quiet: bool = False,
+             extra_env: dict[str, str] | None = None) -> RunResult:
     cmd = [str(Path(sys.executable).parent / "ansible-playbook"), str(path),
            "-i", str(inventory / "inventory.yml")]
     if check:
@@ -93,7 +93,6 @@ def playbook(path: str | Path, inventory: Path, *, check: bool = False, diff: bo
         cmd += ["--limit", limit]
     if tags:
         cmd += ["--tags", tags]
-    cmd += extra or []
     proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env={**env(), **(extra_env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert proc.stdout is not None

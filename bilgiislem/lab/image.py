@@ -23,6 +23,7 @@ PACKAGES = ("systemd", "systemd-sysv", "dbus", "python3", "python3-apt", "sudo",
             "openssh-server", "iproute2", "iputils-ping", "ca-certificates")
 SETUP_SCRIPT = Path(__file__).with_name("image-setup.sh")
 REPOSITORY = "localhost/bilgiislem-base"
+AUTOMATION_USER = "ansible"  # created by image-setup.sh; the lab inventory connects as it
 MIRROR = os.environ.get("BILGIISLEM_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 APT_CONF_DIR = Path("/etc/apt/apt.conf.d")
 

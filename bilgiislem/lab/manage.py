@@ -59,15 +59,13 @@ class HostSpec:
     attachments: tuple[tuple[str, str], ...]  # (podman network, ip)
     management_ip: str
     all_ips: tuple[str, ...]
-
-    def spec(self, nets: dict[str, NetSpec]) -> str:
-        return _hash([self.image, self.name, podman.CONTAINERS_CONF.read_text(),
-                      [(n, ip, nets[n].spec) for n, ip in self.attachments]])
+    spec: str  # hash of everything the container is created from
 
 
 @dataclass
 class Plan:
     code: str
+    user: str
     networks: dict[str, NetSpec]
     hosts: list[HostSpec]
     actions: list[str] = field(default_factory=list)
@@ -75,6 +73,11 @@ class Plan:
 
 def _lab_paths(inv: Inventory) -> tuple[Path, Path]:
     conn = inv.connection
+    if conn.user != image.AUTOMATION_USER:
+        raise LabError(
+            f"{inv.root}/hosts.yml: connection.user is {conn.user!r}, but the lab image's "
+            f"automation account is {image.AUTOMATION_USER!r}; use that in a lab inventory"
+        )
     if not conn.private_key_file or not conn.known_hosts_file:
         raise LabError(
             f"{inv.root}/hosts.yml: connection.private_key_file and connection.known_hosts_file "
@@ -102,12 +105,15 @@ def plan(inv: Inventory, image_tag: str) -> Plan:
     for n in inv.networks:
         name = NETWORK_PREFIX + n.name
         nets[name] = NetSpec(name, n.cidr, bridge_ip(n.cidr))
+    runtime = podman.CONTAINERS_CONF.read_text(encoding="utf-8")
     hosts = []
     for h in inv.hosts:
         attachments = tuple((NETWORK_PREFIX + x.network, x.ip) for x in h.interfaces)
+        spec = _hash([image_tag, h.name, runtime,
+                      [(n, ip, nets[n].spec) for n, ip in attachments]])
         hosts.append(HostSpec(h.name, CONTAINER_PREFIX + h.name, image_tag, attachments,
-                              inv.management_ip(h), tuple(x.ip for x in h.interfaces)))
-    return Plan(inv.municipality.code, nets, hosts)
+                              inv.management_ip(h), tuple(x.ip for x in h.interfaces), spec))
+    return Plan(inv.municipality.code, inv.connection.user, nets, hosts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,33 +144,29 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
     tag, _ = image.ensure(ui.info, dry_run)
     p = plan(inv, tag)
 
-    existing_nets = {n["name"]: n for n in podman.networks()}
-    existing_ctrs = {c["Names"][0]: c for c in podman.containers()}
+    all_nets = {n["name"]: n for n in podman.networks()}
+    all_ctrs = {c["Names"][0]: c for c in podman.containers()}
     for name in p.networks:
-        cur = existing_nets.get(name)
-        if cur is not None and not _owned(cur.get("labels"), p.code):
+        if name in all_nets and not _owned(all_nets[name].get("labels"), p.code):
             raise LabError(f"a podman network named {name!r} exists that the lab did not "
                            "create; remove or rename it, the lab will not touch it")
     for h in p.hosts:
-        cur = podman.container_by_name(h.container)
-        if cur is not None and not _owned(cur.get("Labels"), p.code):
+        if h.container in all_ctrs and not _owned(all_ctrs[h.container].get("Labels"), p.code):
             raise LabError(f"a container named {h.container!r} exists that the lab did not "
                            "create; remove or rename it, the lab will not touch it")
+    existing_nets = {k: v for k, v in all_nets.items() if _owned(v.get("labels"), p.code)}
+    existing_ctrs = {k: v for k, v in all_ctrs.items() if _owned(v.get("Labels"), p.code)}
 
     wanted_ctrs = {h.container: h for h in p.hosts}
     remove_ctrs = []
     for name, cur in existing_ctrs.items():
-        if not _owned(cur.get("Labels"), p.code):
-            continue
         h = wanted_ctrs.get(name)
         if h is None:
             remove_ctrs.append((name, "no longer in the inventory"))
-        elif cur["Labels"].get(podman.SPEC_LABEL) != h.spec(p.networks):
+        elif cur["Labels"].get(podman.SPEC_LABEL) != h.spec:
             remove_ctrs.append((name, "its definition changed"))
     remove_nets = []
     for name, cur in existing_nets.items():
-        if not _owned(cur.get("labels"), p.code):
-            continue
         if name not in p.networks:
             remove_nets.append((name, "no longer in the inventory"))
         elif cur["labels"].get(podman.SPEC_LABEL) != p.networks[name].spec:
@@ -232,7 +234,7 @@ def _create(h: HostSpec, p: Plan) -> None:
             "--systemd=always", "--no-hosts", "--stop-timeout", "5",
             "--cap-add", "NET_RAW",
             "--label", f"{podman.LABEL}={p.code}",
-            "--label", f"{podman.SPEC_LABEL}={h.spec(p.networks)}"]
+            "--label", f"{podman.SPEC_LABEL}={h.spec}"]
     for net, ip in h.attachments:
         args += ["--network", f"{net}:ip={ip}"]
     podman.run(*args, h.image, "/sbin/init")
@@ -257,14 +259,13 @@ def _wait_ready(container: str) -> None:
 
 def _install_access(p: Plan, key: Path, known_hosts: Path) -> None:
     pub = key.with_suffix(".pub").read_bytes()
+    authorized = f"/home/{p.user}/.ssh/authorized_keys"
     lines = []
     for h in p.hosts:
-        current = podman.exec_(h.container, "cat", "/home/ansible/.ssh/authorized_keys",
-                               check=False).stdout.encode()
+        current = podman.exec_(h.container, "cat", authorized, check=False).stdout.encode()
         if current != pub:
             podman.exec_(h.container, "sh", "-c",
-                         "umask 077; cat > /home/ansible/.ssh/authorized_keys && "
-                         "chown ansible:ansible /home/ansible/.ssh/authorized_keys",
+                         f"umask 077; cat > {authorized} && chown {p.user}:{p.user} {authorized}",
                          input_data=pub)
         hostkey = podman.exec_(h.container, "cat", "/etc/ssh/ssh_host_ed25519_key.pub").stdout
         keytype, blob = hostkey.split()[:2]
@@ -272,7 +273,7 @@ def _install_access(p: Plan, key: Path, known_hosts: Path) -> None:
     known_hosts.parent.mkdir(parents=True, exist_ok=True)
     known_hosts.write_text("\n".join(lines) + "\n", encoding="utf-8")
     for h in p.hosts:
-        _wait_ssh(h, key, known_hosts)
+        _wait_ssh(h, p.user, key, known_hosts)
 
 
 def ssh_cmd(key: Path, known_hosts: Path, user: str, ip: str, *cmd: str) -> list[str]:
@@ -281,10 +282,10 @@ def ssh_cmd(key: Path, known_hosts: Path, user: str, ip: str, *cmd: str) -> list
             "-o", "ConnectTimeout=5", f"{user}@{ip}", *cmd]
 
 
-def _wait_ssh(h: HostSpec, key: Path, known_hosts: Path) -> None:
+def _wait_ssh(h: HostSpec, user: str, key: Path, known_hosts: Path) -> None:
     deadline = time.monotonic() + 30
     while True:
-        res = subprocess.run(ssh_cmd(key, known_hosts, "ansible", h.management_ip, "true"),
+        res = subprocess.run(ssh_cmd(key, known_hosts, user, h.management_ip, "true"),
                              capture_output=True, text=True, check=False)
         if res.returncode == 0:
             return
@@ -339,10 +340,11 @@ class HostStatus:
 
 def status(inv: Inventory) -> list[HostStatus]:
     key, known_hosts = _lab_paths(inv)
+    containers = {c["Names"][0]: c for c in podman.containers()}
     rows = []
     for h in inv.hosts:
         container = CONTAINER_PREFIX + h.name
-        cur = podman.container_by_name(container)
+        cur = containers.get(container)
         state = cur.get("State", "?") if cur else "missing"
         ssh = services = "-"
         if state == "running":

@@ -52,13 +52,8 @@ def image_exists(tag: str) -> bool:
 
 
 def containers() -> list[dict[str, Any]]:
-    return json_out("ps", "-a", "--format", "json", "--filter", f"label={LABEL}")
-
-
-def container_by_name(name: str) -> dict[str, Any] | None:
-    for c in json_out("ps", "-a", "--format", "json", "--filter", f"name=^{name}$"):
-        return c
-    return None
+    """Every container on the machine; callers pick the lab's by label."""
+    return json_out("ps", "-a", "--format", "json")
 
 
 def networks() -> list[dict[str, Any]]:

@@ -130,11 +130,14 @@ def test_invalid_inventory_stops_before_any_host(fresh_lab, tmp_path):
     shutil.copytree(REPO_ROOT / INVENTORY, broken)
     hosts = broken / "hosts.yml"
     hosts.write_text(hosts.read_text().replace("site: itfaiye", "site: itfaye"))
+    evidence = REPO_ROOT / "evidence" / "deploy"
+    before = set(evidence.glob("*")) if evidence.is_dir() else set()
     res = invoke("deploy", "--inventory", str(broken))
     assert res.returncode == 2
     assert "hosts.yml:" in res.stderr and "unknown site 'itfaye'" in res.stderr
     assert "PLAY" not in res.stdout  # ansible-playbook never started
-    assert not list((REPO_ROOT / "evidence" / "deploy").glob("*broken*"))
+    after = set(evidence.glob("*")) if evidence.is_dir() else set()
+    assert after == before  # no deploy record: nothing ran
 
 
 def test_lab_status_reports_running_services(fresh_lab):
