@@ -100,6 +100,11 @@ def preflight(inv: Inventory) -> None:
         raise LabError("\n".join(problems))
 
 
+# NET_RAW for ping; NET_ADMIN so a host's own nftables firewall (role hardening) and VPN
+# interfaces work inside its network namespace.
+CAPABILITIES = ("NET_RAW", "NET_ADMIN")
+
+
 def plan(inv: Inventory, image_tag: str) -> Plan:
     nets = {}
     for n in inv.networks:
@@ -109,7 +114,7 @@ def plan(inv: Inventory, image_tag: str) -> Plan:
     hosts = []
     for h in inv.hosts:
         attachments = tuple((NETWORK_PREFIX + x.network, x.ip) for x in h.interfaces)
-        spec = _hash([image_tag, h.name, runtime,
+        spec = _hash([image_tag, h.name, runtime, CAPABILITIES,
                       [(n, ip, nets[n].spec) for n, ip in attachments]])
         hosts.append(HostSpec(h.name, CONTAINER_PREFIX + h.name, image_tag, attachments,
                               inv.management_ip(h), tuple(x.ip for x in h.interfaces), spec))
@@ -232,7 +237,7 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
 def _create(h: HostSpec, p: Plan) -> None:
     args = ["run", "-d", "--name", h.container, "--hostname", h.name,
             "--systemd=always", "--no-hosts", "--stop-timeout", "5",
-            "--cap-add", "NET_RAW",
+            "--cap-add", ",".join(CAPABILITIES),
             "--label", f"{podman.LABEL}={p.code}",
             "--label", f"{podman.SPEC_LABEL}={h.spec}"]
     for net, ip in h.attachments:
