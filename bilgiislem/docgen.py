@@ -100,6 +100,8 @@ FILE_CHECKS: dict[str, list[str]] = {
         "`dahili` lies inside `municipality.extension_range`",
         "`durum: ayrildi` needs `ayrilis`; any other `durum` must not have it",
         "`ayrilis` is not before `baslama`",
+        "a `sunucu_yoneticisi` who has not left has at least one key in `ssh_anahtarlari`",
+        "no SSH key is listed for two people",
         "without `kullanici_adi`, `ad` and `soyad` must each contain a letter that folds to "
         "ASCII, so a username can be derived",
     ],
@@ -127,6 +129,9 @@ TYPE_DOCS: dict[str, tuple[str, str]] = {
     "Username": ("username", f"at most {naming.USERNAME_MAX} characters: lowercase ASCII "
                  "letters and digits, starting with a letter, with single `.` or `-` between "
                  "them (`ayse.celik`)"),
+    "SshPublicKey": ("SSH public key", "one line of a `.pub` file: type, base64 key, optional "
+                     "comment; ed25519, ECDSA or RSA of at least "
+                     f"{models.SSH_RSA_MIN_BITS} bits (DSA is refused)"),
     "Sicil": ("sicil no", "1–20 ASCII letters, digits and hyphens, not starting with a hyphen; "
               "quote numbers (`\"1001\"`)"),
 }
@@ -203,6 +208,11 @@ FIELD_DOCS: dict[str, str] = {
     "Kisi.ayrilis": "Leaving date; required when `durum` is `ayrildi`.",
     "Kisi.dahili": "Telephone extension.",
     "Kisi.kullanici_adi": "Explicit username; overrides the derived one.",
+    "Kisi.sunucu_yoneticisi": "Server administrator: an account with sudo on every server, "
+    "reachable only with `ssh_anahtarlari`. When the person leaves (`durum: ayrildi`) the "
+    "account is locked and kept, and the keys are revoked.",
+    "Kisi.ssh_anahtarlari": "OpenSSH public keys, one line each. A key removed here is "
+    "removed from every server at the next deploy.",
 }
 
 
@@ -302,6 +312,8 @@ def _describe_type(annotation: Any, where: str) -> _Type:  # noqa: PLR0911 (one 
         return _Type("text", [])
     if annotation is int:
         return _Type("integer", [])
+    if annotation is bool:
+        return _Type("true/false", [])
     if annotation is dt.date:
         return _Type("date", ["`YYYY-MM-DD`"])
     raise DocgenError(f"{where}: cannot document the type {annotation!r}; extend docgen")

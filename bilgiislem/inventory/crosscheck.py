@@ -194,6 +194,18 @@ def _personel(c: _Collector, inv: Inventory) -> None:
                      for i, k in enumerate(inv.personel)), "extension (dahili)")
     c.duplicates(f, ((("personel", i, "kullanici_adi"), k.kullanici_adi)
                      for i, k in enumerate(inv.personel)), "username")
+    # One key, one person: a shared key would make the audit trail meaningless.
+    seen: dict[str, Loc] = {}
+    for i, k in enumerate(inv.personel):
+        for j, key in enumerate(k.ssh_anahtarlari):
+            kloc: Loc = ("personel", i, "ssh_anahtarlari", j)
+            body = key.split()[1]
+            if body in seen:
+                c.add(f, kloc, key.split()[0] + " " + body[-12:], "duplicate SSH key",
+                      f"the same key is already listed at {loc_to_path(seen[body])}; "
+                      "every person needs their own key")
+            else:
+                seen[body] = kloc
     for i, k in enumerate(inv.personel):
         loc: Loc = ("personel", i)
         if k.mudurluk not in departments:
@@ -215,6 +227,16 @@ def _personel(c: _Collector, inv: Inventory) -> None:
             c.add(f, (*loc, "ayrilis"), k.ayrilis.isoformat(),
                   f"person is {k.durum!r} but has a leaving date",
                   "set 'durum: ayrildi', or remove 'ayrilis'")
+        if k.sunucu_yoneticisi and inv.usernames.get(k.sicil_no) == inv.connection.user:
+            c.add(f, (*loc, "sunucu_yoneticisi"), True,
+                  f"username {inv.connection.user!r} is the automation account of hosts.yml",
+                  "give the person another 'kullanici_adi'; the automation account is "
+                  "managed separately")
+        if k.sunucu_yoneticisi and k.durum != "ayrildi" and not k.ssh_anahtarlari:
+            c.add(f, (*loc, "sunucu_yoneticisi"), True,
+                  "server administrator without SSH keys",
+                  "add the person's public key under 'ssh_anahtarlari', "
+                  "or set 'sunucu_yoneticisi: false'")
         # Both parts of <given name>.<surname> need a letter that folds to ASCII.
         for part in ("ad", "soyad"):
             name = getattr(k, part)

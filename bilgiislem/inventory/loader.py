@@ -185,6 +185,10 @@ def _describe(  # noqa: PLR0911 (one return per kind of error)
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return (f"must be a mapping of fields, not {_kind(value)}",
                 "write 'key: value' lines indented under it", value)
+    if kind in ("bool_type", "bool_parsing"):
+        written = raw if raw is not None else str(value)
+        return (f"{written!r} must be true or false", "write true or false, without quotes",
+                value)
     if kind.startswith("date"):
         return f"{value!r} is not a date", "write dates as YYYY-MM-DD, e.g. 2024-03-01", value
     return err["msg"], "", value

@@ -7,13 +7,23 @@ what the personnel (İnsan Kaynakları) office exports and so keeps its Turkish 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 import re
 import zoneinfo
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
 
 from bilgiislem import naming
 from bilgiislem.inventory.issues import fail
@@ -144,6 +154,62 @@ def _sicil(value: str) -> str:
     return value
 
 
+# OpenSSH public key types sshd accepts by default (no DSA: OpenSSH dropped it).
+SSH_KEY_TYPES = ("ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+                 "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com",
+                 "sk-ecdsa-sha2-nistp256@openssh.com")
+SSH_RSA_MIN_BITS = 3072
+SSH_KEY_HINT = ("paste one line of the person's .pub file, e.g. 'ssh-ed25519 AAAAC3Nz... "
+                "ad.soyad@bilgisayar' (ssh-keygen -t ed25519 creates one)")
+
+
+def _ssh_string(blob: bytes, pos: int) -> tuple[bytes, int]:
+    if pos + 4 > len(blob):
+        raise ValueError("truncated")
+    size = int.from_bytes(blob[pos:pos + 4], "big")
+    if pos + 4 + size > len(blob):
+        raise ValueError("truncated")
+    return blob[pos + 4:pos + 4 + size], pos + 4 + size
+
+
+def _ssh_public_key(value: str) -> str:
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    if "PRIVATE KEY" in value:
+        raise fail("this is a private key, not a public key",
+                   "never put private keys in the inventory; use the matching .pub file")
+    parts = value.strip().split(None, 2)
+    if len(parts) < 2 or parts[0] not in SSH_KEY_TYPES:
+        kind = parts[0] if parts else ""
+        if kind == "ssh-dss":
+            raise fail("DSA keys are no longer accepted by OpenSSH",
+                       "create an ed25519 key: ssh-keygen -t ed25519")
+        raise fail(f"{shown!r} is not an OpenSSH public key", SSH_KEY_HINT)
+    kind, body = parts[0], parts[1]
+    try:
+        blob = base64.b64decode(body, validate=True)
+        embedded, pos = _ssh_string(blob, 0)
+        if embedded.decode("ascii", "replace") != kind:
+            raise ValueError("type mismatch")
+        bits = 0
+        if kind == "ssh-rsa":
+            _exponent, pos = _ssh_string(blob, pos)
+            modulus, pos = _ssh_string(blob, pos)
+            bits = int.from_bytes(modulus, "big").bit_length()
+        elif kind == "ssh-ed25519":
+            key, pos = _ssh_string(blob, pos)
+            if len(key) != 32:
+                raise ValueError("bad length")
+    except (ValueError, binascii.Error):
+        raise fail(
+            f"{shown!r} is a damaged {kind} key (the base64 part does not decode to one)",
+            "copy the whole line again from the .pub file; it may be cut or wrapped",
+        ) from None
+    if kind == "ssh-rsa" and bits < SSH_RSA_MIN_BITS:
+        raise fail(f"RSA key of {bits} bits is too short",
+                   f"use an ed25519 key, or RSA with at least {SSH_RSA_MIN_BITS} bits")
+    return value.strip()
+
+
 Slug = Annotated[StrictStr, AfterValidator(_slug)]
 # Vendor/platform names follow the network automation tools (netmiko device types).
 Platform = Annotated[StrictStr, AfterValidator(_platform)]
@@ -160,6 +226,7 @@ Sicil = Annotated[StrictStr, AfterValidator(_sicil)]
 Text = Annotated[StrictStr, Field(min_length=1, max_length=200)]
 VlanId = Annotated[StrictInt, Field(ge=1, le=4094)]
 Port = Annotated[StrictInt, Field(ge=1, le=65535)]
+SshPublicKey = Annotated[StrictStr, AfterValidator(_ssh_public_key)]
 
 # Roles a host can carry. Each is an Ansible group; playbooks/<role>.yml targets it.
 HOST_ROLES = (
@@ -312,6 +379,10 @@ class Kisi(Strict):
     ayrilis: date | None = None
     dahili: Annotated[StrictInt, Field(ge=100, le=99999)] | None = None
     kullanici_adi: Username | None = None
+    # Server administrators get an account with sudo on every server, reachable only with
+    # these keys. Removing a key here removes it from the servers at the next deploy.
+    sunucu_yoneticisi: StrictBool = False
+    ssh_anahtarlari: list[SshPublicKey] = []
 
 
 class PersonelFile(Strict):

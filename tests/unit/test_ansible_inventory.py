@@ -40,3 +40,27 @@ def test_limit_names_are_checked_before_ansible_runs():
     assert unknown_limit_names(inv, "srv-log,ntp_server:!remote") == []
     assert unknown_limit_names(inv, "srv-lgo") == [("srv-lgo", "srv-log")]
     assert unknown_limit_names(inv, "gw-*,~srv.*") == []  # patterns are Ansible's business
+
+
+def test_server_admins_from_personnel():
+    admins = {a["name"]: a for a in to_ansible(LAB)["all_vars"]["server_admins"]}
+    assert set(admins) == {"sukru.ozturk", "ayse.celik", "huseyin.gunes"}
+    assert admins["sukru.ozturk"]["comment"] == "Şükrü Öztürk"
+    assert admins["sukru.ozturk"]["state"] == "present"
+    assert admins["sukru.ozturk"]["keys"][0].startswith("ssh-ed25519 AAAA")
+    # Who left is locked, never dropped from the list (so the account gets locked).
+    assert admins["huseyin.gunes"]["state"] == "locked"
+
+
+def test_firewall_rules_follow_host_roles():
+    hosts = to_ansible(LAB)["hosts"]
+    log = hosts["srv-log"]["vars"]
+    assert [(r["proto"], r["port"]) for r in log["firewall_allow"]] == [
+        ("udp", 123), ("tcp", 514), ("tcp", 6514)]
+    assert "198.51.100.0/24" not in log["firewall_allow"][0]["sources"]
+    gw = hosts["gw-kutuphane"]["vars"]
+    assert gw["firewall_allow"] == [
+        {"name": "wireguard", "proto": "udp", "port": 51820, "sources": []}]
+    # SSH is reachable through the network Ansible uses, even when that is the WAN.
+    assert "198.51.100.0/24" in gw["firewall_ssh_sources"]
+    assert "198.51.100.0/24" not in log["firewall_ssh_sources"]

@@ -1,0 +1,58 @@
+"""Which ports a host opens, derived from the roles it carries in hosts.yml.
+
+One table is the single source: the hardening role turns each entry into an nftables allow
+rule, and the docs list it. ``internal`` means every non-WAN network of the inventory;
+``any`` means anywhere (services that remote sites or the public reach over the internet).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from bilgiislem.inventory import models
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    proto: Literal["tcp", "udp"]
+    port: int | str  # a number, or "first-last"
+    scope: Literal["internal", "any"] = "internal"
+
+
+ROLE_SERVICES: dict[str, tuple[Service, ...]] = {
+    "ntp_server": (Service("ntp", "udp", 123),),
+    "log_collector": (Service("syslog", "tcp", 514), Service("syslog-tls", "tcp", 6514)),
+    "directory": (Service("dns", "udp", 53), Service("dns-tcp", "tcp", 53),
+                  Service("kerberos", "udp", 88), Service("kerberos-tcp", "tcp", 88),
+                  Service("ldap", "tcp", 389), Service("ldaps", "tcp", 636),
+                  Service("smb", "tcp", 445), Service("kpasswd", "tcp", 464),
+                  Service("global-catalog", "tcp", "3268-3269")),
+    "dhcp_server": (Service("dhcp", "udp", 67),),
+    "backup_server": (),  # clients reach the repository over SSH
+    "pbx": (Service("sip", "udp", 5060), Service("sip-tcp", "tcp", 5060),
+            Service("rtp", "udp", "10000-20000")),
+    "vpn_hub": (Service("wireguard", "udp", 51820, "any"),),
+    "vpn_gateway": (Service("wireguard", "udp", 51820, "any"),),
+    "nvr": (Service("rtsp", "tcp", 554), Service("nvr-web", "tcp", 443)),
+    "database": (Service("postgresql", "tcp", 5432),),
+    "file_server": (Service("smb", "tcp", 445),),
+    "mail_server": (Service("smtp", "tcp", 25, "any"), Service("submission", "tcp", 587),
+                    Service("imaps", "tcp", 993)),
+}
+assert set(ROLE_SERVICES) == set(models.HOST_ROLES), "every host role needs an entry"
+
+
+def allow_rules(roles: list[str], internal: list[str]) -> list[dict[str, object]]:
+    """hardening_nftables_allow entries for a host with these roles (deduplicated, in order)."""
+    out: list[dict[str, object]] = []
+    seen: set[tuple[str, object]] = set()
+    for role in roles:
+        for svc in ROLE_SERVICES[role]:
+            if (svc.proto, svc.port) in seen:
+                continue
+            seen.add((svc.proto, svc.port))
+            out.append({"name": svc.name, "proto": svc.proto, "port": svc.port,
+                        "sources": list(internal) if svc.scope == "internal" else []})
+    return out
