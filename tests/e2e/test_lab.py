@@ -44,11 +44,15 @@ def fresh_lab(inv):
     return inv
 
 
-def ssh(inv, host: str, *cmd: str) -> str:
+def _ssh_argv(inv, host: str) -> list[str]:
     h = next(x for x in inv.hosts if x.name == host)
     key = inv.resolve(inv.connection.private_key_file)
     known = inv.resolve(inv.connection.known_hosts_file)
-    res = subprocess.run(ssh_cmd(key, known, inv.connection.user, inv.management_ip(h), *cmd),
+    return ssh_cmd(key, known, inv.connection.user, inv.management_ip(h))
+
+
+def ssh(inv, host: str, *cmd: str) -> str:
+    res = subprocess.run([*_ssh_argv(inv, host), *cmd],
                          capture_output=True, text=True, check=True, timeout=60)
     return res.stdout.strip()
 
@@ -123,6 +127,131 @@ def test_check_mode_on_converged_lab_changes_nothing(fresh_lab):
     assert res.returncode == 0, res.stdout[-4000:]
     recap = parse_recap(res.stdout)
     assert recap and all(r.changed == 0 and r.failed == 0 for r in recap), res.stdout[-3000:]
+
+
+def _inventory_copy(tmp_path: Path) -> Path:
+    """A copy of the lab inventory that still finds the lab's SSH key and known_hosts."""
+    copy = tmp_path / "inventory"
+    shutil.copytree(REPO_ROOT / INVENTORY, copy)
+    hosts = copy / "hosts.yml"
+    hosts.write_text(hosts.read_text().replace("../../.lab/", f"{REPO_ROOT}/.lab/"))
+    return copy
+
+
+def _login(inv, user: str, key: Path, host: str, *extra: str) -> subprocess.CompletedProcess:
+    h = next(x for x in inv.hosts if x.name == host)
+    known = inv.resolve(inv.connection.known_hosts_file)
+    return subprocess.run(
+        ["ssh", "-i", str(key), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+         "-o", f"UserKnownHostsFile={known}", "-o", "StrictHostKeyChecking=yes",
+         "-o", "ConnectTimeout=10", *extra, f"{user}@{inv.management_ip(h)}",
+         "sudo", "-n", "id", "-un"],
+        capture_output=True, text=True, check=False, timeout=60)
+
+
+def test_admin_keys_follow_the_personnel_file(fresh_lab, tmp_path):
+    """An admin logs in with the key from personel.yml and gets sudo; when the key is removed
+    from the data, the next deploy removes it from the host and the login fails."""
+    key = tmp_path / "admin_key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "e2e", "-f", str(key)],
+                   check=True)
+    copy = _inventory_copy(tmp_path)
+    personel = copy / "personel.yml"
+    text = personel.read_text()
+    first_key = "      - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJypZv"
+    assert first_key in text
+    personel.write_text(text.replace(
+        first_key, f"      - {key.with_suffix('.pub').read_text().strip()}\n{first_key}", 1))
+    res = invoke("deploy", "--inventory", str(copy), "--playbook", "common", "--limit", "srv-log")
+    assert res.returncode == 0, res.stdout[-4000:]
+    login = _login(fresh_lab, "sukru.ozturk", key, "srv-log")
+    assert login.returncode == 0 and login.stdout.strip() == "root", login.stderr
+    # Passwords are refused outright: the server offers public keys only.
+    pw = _login(fresh_lab, "sukru.ozturk", key, "srv-log",
+                "-o", "PreferredAuthentications=password,keyboard-interactive",
+                "-o", "PubkeyAuthentication=no")
+    assert pw.returncode == 255 and "Permission denied (publickey)" in pw.stderr, pw.stderr
+    # The admin who left is locked: the account exists, the key is refused.
+    assert "huseyin.gunes" in ssh(fresh_lab, "srv-log", "getent", "passwd", "huseyin.gunes")
+    assert ssh(fresh_lab, "srv-log", "sudo", "passwd", "-S", "huseyin.gunes").split()[1] == "L"
+    # Back to the real data: the e2e key is gone from the host.
+    res = invoke("deploy", "--inventory", INVENTORY, "--playbook", "common", "--limit", "srv-log")
+    assert res.returncode == 0, res.stdout[-4000:]
+    login = _login(fresh_lab, "sukru.ozturk", key, "srv-log")
+    assert login.returncode == 255 and "Permission denied" in login.stderr, login.stderr
+
+
+def test_log_line_reaches_the_collector_even_across_an_outage(fresh_lab):
+    inv = fresh_lab
+    collector = inv.hosts_with_role("log_collector")[0].name
+    marker = f"e2e-{time.time_ns()}"
+
+    def arrived(tag: str) -> bool:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            found = subprocess.run(
+                [*_ssh_argv(inv, collector), "sudo", "grep", "-rl", tag, "/var/log/uzak/gw-merkez"],
+                capture_output=True, text=True, check=False, timeout=60)
+            if found.returncode == 0:
+                return True
+            time.sleep(2)
+        return False
+
+    ssh(inv, "gw-merkez", "logger", "-t", "e2e", f"{marker}-live")
+    assert arrived(f"{marker}-live")
+    # Collector down: the sender queues on disk, and delivers once the collector is back.
+    ssh(inv, collector, "sudo", "systemctl", "stop", "rsyslog.service", "syslog.socket")
+    try:
+        ssh(inv, "gw-merkez", "logger", "-t", "e2e", f"{marker}-queued")
+        time.sleep(3)
+    finally:
+        ssh(inv, collector, "sudo", "systemctl", "start", "rsyslog.service")
+    assert arrived(f"{marker}-queued")
+
+
+def test_firewall_opens_only_the_services_of_the_host_roles(fresh_lab):
+    inv = fresh_lab
+    ruleset = ssh(inv, "srv-log", "sudo", "nft", "list", "ruleset")
+    assert "policy drop" in ruleset
+    for port in ("udp dport 123", "tcp dport 514"):
+        assert port in ruleset, ruleset
+    assert "dport 5432" not in ruleset and "dport 51820" not in ruleset
+    # A real client: the syslog port answers, a port no role opened does not.
+    probe = "timeout 3 bash -c 'echo > /dev/tcp/10.10.20.10/{}' && echo open || echo closed"
+    assert ssh(inv, "gw-merkez", probe.format(514)) == "open"
+    assert ssh(inv, "gw-merkez", probe.format(5432)) == "closed"
+
+
+def test_a_change_that_cuts_ssh_is_reverted_automatically(fresh_lab, tmp_path):
+    """Push a firewall that only admits SSH from a network nobody is on. The guard must
+    restore the previous rules by itself and the run must say so."""
+    inv = fresh_lab
+    target = "gw-itfaiye"
+    before = ssh(inv, target, "sudo", "nft", "list", "ruleset")
+    extra = tmp_path / "cut-ssh.yml"
+    extra.write_text("hardening_nftables_ssh_sources: [192.0.2.0/24]\n"
+                     "hardening_guard_revert_after: 40\n"
+                     "hardening_guard_confirm_timeout: 15\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
+    env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
+    started = time.monotonic()
+    res = subprocess.run(
+        ["ansible-playbook", "playbooks/hardening.yml", "--limit", target, "-e", f"@{extra}"],
+        cwd=REPO_ROOT, env=env, text=True, capture_output=True, check=False, timeout=600)
+    took = time.monotonic() - started
+    assert res.returncode != 0, res.stdout[-3000:]
+    assert "GERİ ALINDI / REVERTED" in res.stdout, res.stdout[-4000:]
+    # Reachable again on its own, with exactly the rules it had before.
+    assert ssh(inv, target, "sudo", "nft", "list", "ruleset") == before
+    assert "192.0.2.0/24" not in before
+    status = ssh(inv, target, "sudo", "/usr/local/sbin/bilgiislem-guard", "status")
+    assert '"state": "reverted"' in status
+    print(f"lockout reverted in {took:.0f} s")
+    # The restored state is the converged one: a normal run changes nothing.
+    res = invoke("deploy", "--inventory", INVENTORY, "--playbook", "hardening", "--limit", target)
+    assert res.returncode == 0, res.stdout[-4000:]
+    recap = parse_recap(res.stdout)
+    assert recap and all(r.changed == 0 for r in recap), res.stdout[-3000:]
 
 
 def test_invalid_inventory_stops_before_any_host(fresh_lab, tmp_path):
