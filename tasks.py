@@ -244,3 +244,36 @@ def status(c: Context, inventory: str = DEFAULT_INVENTORY) -> None:
 
 lab = Collection("lab", up, down, status)
 ns = Collection(setup, validate, deploy, lint, molecule, test, demo, docs, lab)
+
+
+# --- audit ----------------------------------------------------------------------------------
+# Kept together at the end of the file; the import sits here with its section.
+
+from bilgiislem.audit import hardening as audit_hardening  # noqa: E402
+
+
+@task(name="hardening",
+      help={"inventory": INVENTORY_HELP, "limit": "only these hosts/groups",
+            "dry_run": "only show what would be scanned; contact nothing",
+            "datastream": "use this SCAP data stream instead of trixie's ssg-debian",
+            "baseline": "evidence folder to compare with (default: the host's previous audit)"})
+def audit_hardening_task(c: Context, inventory: str = DEFAULT_INVENTORY,
+                         limit: str | None = None, dry_run: bool = False,
+                         datastream: str | None = None, baseline: str | None = None) -> None:
+    """Lynis + OpenSCAP on every server; scores vs targets and waivers, evidence in Turkish."""
+    inv = _validated(inventory)
+    if limit:
+        unknown = unknown_limit_names(inv, limit)
+        for name, guess in unknown:
+            ui.error(f"--limit {name!r} is neither a host nor a group of {inventory}"
+                     + (f"; did you mean {guess!r}?" if guess else ""))
+        if unknown:
+            raise Exit(code=EXIT_INVALID)
+    code = audit_hardening.run(inv, inventory, limit=limit, dry_run=dry_run,
+                               datastream=datastream, baseline=baseline)
+    if code:
+        raise Exit(code=code)
+
+
+audit = Collection("audit", audit_hardening_task)
+ns.add_collection(audit)
