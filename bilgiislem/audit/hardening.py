@@ -182,7 +182,7 @@ def _scan(inventory: str, run_info: report.RunInfo, content: ssg.Content, *,
         r = recap.get(host)
         rec["ansible"] = asdict(r) if r else None
         if r is None or r.failed or r.unreachable:
-            why = "unreachable" if r and r.unreachable else "failed"
+            why = "was unreachable" if r and r.unreachable else "failed"
             rec["errors"].insert(0, f"Ansible: the host {why} during the scan")
             rec["problems"].insert(0, rec["errors"][0])
             rec["status"] = report.STATUS_ERROR

@@ -140,6 +140,11 @@ def evaluate_host(host: str, raw_dir: Path, waivers: list[Waiver], run: RunInfo,
                 "points": {"earned": sum(p.earned for p in points.values()),
                            "possible": sum(p.possible for p in points.values())},
                 "lost_points": lynis.lost_points(points),
+                # Information only (the target is on the index above): the index without
+                # the tests this host's waivers cover.
+                "hardening_index_excluding_waived": lynis.index_from_points(
+                    {k: p for k, p in points.items()
+                     if not match(waivers, "lynis", k, container=container)}) if points else None,
                 "warnings": warnings,
                 "suggestions": suggestions,
                 "details": rep.details,
@@ -182,6 +187,10 @@ def evaluate_host(host: str, raw_dir: Path, waivers: list[Waiver], run: RunInfo,
                 "target": targets.openscap,
                 "meets_target": meets,
                 "xccdf_score": res.score,
+                # Information only: the rate with waived failures left out of the divisor.
+                "pass_rate_excluding_waived": openscap.pass_rate(
+                    {"pass": res.counts["pass"],
+                     "fail": sum(1 for f in failed if f["result"] == "fail" and not f["waived"])}),
                 "failed": failed,
                 "start": res.start,
                 "end": res.end,
@@ -259,6 +268,14 @@ def _tr_time(value: str | None) -> str:
     return t.strftime("%d.%m.%Y %H:%M UTC")
 
 
+def _tr_stamp(value: str | None) -> str:
+    """A run id (YYYYMMDDTHHMMSSZ) as a Turkish date."""
+    try:
+        return dt.datetime.strptime(value or "", "%Y%m%dT%H%M%SZ").strftime("%d.%m.%Y %H:%M UTC")
+    except ValueError:
+        return value or "—"
+
+
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                              autoescape=jinja2.select_autoescape(["html", "j2"]),
@@ -266,6 +283,8 @@ def _env() -> jinja2.Environment:
                              lstrip_blocks=True)
     env.filters["pct"] = pct
     env.filters["tr_time"] = _tr_time
+    env.filters["tr_stamp"] = _tr_stamp
+    env.filters["tr_num"] = lambda v: "—" if v is None else f"{v:.1f}".replace(".", ",")
     env.filters["result_tr"] = lambda r: RESULT_TR.get(r, r)
     env.filters["severity_tr"] = lambda s: SEVERITY_TR.get(s, s)
     return env
@@ -301,7 +320,9 @@ def summarize(run: RunInfo, records: list[dict[str, Any]], waivers: list[Waiver]
         "targets": targets.as_dict(),
         "formulas": {"lynis_hardening_index": LYNIS_FORMULA,
                      "openscap_pass_rate": PASS_RATE_FORMULA},
-        "waivers_file": str(waivers_path) if waivers_path else None,
+        "waivers_file": (str(waivers_path.relative_to(REPO_ROOT))
+                         if waivers_path and waivers_path.is_relative_to(REPO_ROOT)
+                         else str(waivers_path) if waivers_path else None),
         "waivers": len(waivers),
         "waivers_unused": [f"{w.tool}:{w.id}" for w in waivers
                            if f"{w.tool}:{w.id}" not in used],

@@ -216,6 +216,10 @@ def test_host_record_scores_and_findings(raw_host):
     assert rec["lynis"]["meets_target"] is False
     assert rec["openscap"]["pass_rate"] == 40.0
     assert rec["openscap"]["formula"] == "pass / (pass + fail) × 100"
+    # informational figures without what the waivers cover (FILE-6310: 28 of 30 points;
+    # two of the three failed rules): (0 + 2 + 36) * 100 // (2 + 6 + 63), 2 / (2 + 1)
+    assert rec["lynis"]["hardening_index_excluding_waived"] == 53
+    assert rec["openscap"]["pass_rate_excluding_waived"] == 66.7
     waived = {(f["tool"], f["id"]) for f in rec["findings"]["waived"]}
     assert waived == {("openscap", "sudo_add_noexec"),
                       ("openscap", "package_pam_pwquality_installed")}
@@ -267,6 +271,10 @@ def test_fixed_findings_against_the_previous_audit(raw_host, tmp_path):
     rec = report.evaluate_host("srv-log", raw_host, [], RUN, previous=previous)
     assert rec["findings"]["compared_with"] == "20250201T080000Z"
     assert [f["id"] for f in rec["findings"]["fixed"]] == ["sudo_add_umask"]
+    page = report.render_host(rec)
+    assert "01.02.2025 08:00 UTC tarihli önceki denetimde" in page
+    assert "<code>sudo_add_umask</code>" in page
+    assert "ağırlıklı puanı 79,3 / 100" in page
 
 
 def test_previous_record_is_the_newest_earlier_run(tmp_path):
