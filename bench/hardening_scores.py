@@ -2,18 +2,21 @@
 """Hardening scores: a stock container against a hardened host (Lynis index, OpenSCAP rate).
 
 "Stock" is a fresh container of the lab's base image (Debian 12 minbase + systemd + sshd),
-started by this script as ``bench-audit-stock`` and removed at the end. "Hardened" is either a
-running container you name (``--hardened <container>``, e.g. one the hardening role converged),
-scanned the same way, or the evidence of a real host from ``invoke audit.hardening``
-(``--hardened-evidence evidence/audit/hardening/<time>/<host>.json``).
+started by this script as ``bench-audit-stock`` and removed at the end. "Hardened" is one of:
+
+- ``--harden``: a second fresh container, ``bench-audit-hardened``, converged with the roles
+  ``common`` and ``hardening`` (as ``site.yml`` would, with their defaults), then scanned;
+- ``--hardened <container>``: a running container you name, scanned as it is;
+- ``--hardened-evidence <file>``: the ``<host>.json`` of a real host from
+  ``invoke audit.hardening``.
 
 Both containers are scanned by the project's own playbook and role (playbooks/audit-hardening.yml,
 role audit_scan: lynis and oscap run inside the container, as on a server) through Ansible's
 podman connection, and scored by the same code as ``invoke audit.hardening``. Scanning installs
 lynis and openscap-scanner in the scanned container.
 
-    .venv/bin/python bench/hardening_scores.py [--hardened CONTAINER | --hardened-evidence FILE]
-                                              [--keep] [--json]
+    .venv/bin/python bench/hardening_scores.py [--harden | --hardened CONTAINER |
+                                               --hardened-evidence FILE] [--keep] [--json]
 """
 
 from __future__ import annotations
@@ -27,12 +30,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bilgiislem import ansible_run
+from bilgiislem import REPO_ROOT, ansible_run
 from bilgiislem.audit import report, ssg, waivers
 from bilgiislem.audit.hardening import PLAYBOOK
 from bilgiislem.lab import image, podman
 
 STOCK = "bench-audit-stock"
+HARDENED = "bench-audit-hardened"
 CAPABILITIES = "NET_RAW,NET_ADMIN"  # as the lab and Molecule containers
 
 
@@ -40,34 +44,84 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def start_stock(tag: str) -> None:
-    podman.run("rm", "-f", "-t", "1", STOCK, check=False)  # left over from an earlier run
-    podman.run("run", "-d", "--name", STOCK, "--hostname", "stock", "--systemd=always",
-               "--no-hosts", "--stop-timeout", "5", "--cap-add", CAPABILITIES, tag,
-               "/sbin/init")
+# The playbook --harden applies: what site.yml does to a server, with the roles' defaults.
+# Role common creates the SSH allow group on real hosts from the inventory; here the pre-task
+# does it. Ansible reaches the container with podman exec, so the hardening role's guard has
+# no SSH login to protect.
+HARDEN_PLAYBOOK = """\
+- name: Harden the benchmark container as a server (roles common and hardening)
+  hosts: all
+  become: true
+  pre_tasks:
+    - name: Create the SSH allow group
+      ansible.builtin.group:
+        name: ssh-erisim
+    - name: Put the automation account into the SSH allow group
+      ansible.builtin.user:
+        name: ansible
+        groups: [ssh-erisim]
+        append: true
+  roles:
+    - role: common
+    - role: hardening
+      vars:
+        hardening_ssh_login_user: ansible
+        hardening_guard_enabled: false
+"""
+
+
+def start(name: str, tag: str) -> None:
+    podman.run("rm", "-f", "-t", "1", name, check=False)  # left over from an earlier run
+    # The host name is the inventory name, as in the lab and Molecule (role common sets it).
+    podman.run("run", "-d", "--name", name, "--hostname", name,
+               "--systemd=always", "--no-hosts", "--stop-timeout", "5",
+               "--cap-add", CAPABILITIES, tag, "/sbin/init")
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        state = podman.exec_(STOCK, "systemctl", "is-system-running", check=False).stdout
+        state = podman.exec_(name, "systemctl", "is-system-running", check=False).stdout
         if state.strip() in ("running", "degraded"):
             return
         time.sleep(1)
-    sys.exit(f"{STOCK} did not finish booting")
+    sys.exit(f"{name} did not finish booting")
+
+
+def _inventory(name: str, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "inventory.yml").write_text(json.dumps({"all": {"hosts": {name: {
+        "ansible_connection": "containers.podman.podman",
+        "ansible_python_interpreter": "/usr/bin/python3"}}}}), encoding="utf-8")
+    return folder
+
+
+# A static inventory instead of the belediye plugin, and no fact cache: these containers are
+# not inventory hosts and must not leave facts in .cache/facts.
+PODMAN_ENV = {"ANSIBLE_INVENTORY_ENABLED": "yaml", "ANSIBLE_CACHE_PLUGIN": "memory",
+              "CONTAINERS_CONF": str(podman.CONTAINERS_CONF)}
+
+
+def harden(name: str, work: Path) -> float:
+    """Converge ``name`` with the roles common and hardening; the seconds it took."""
+    inv_dir = _inventory(name, work / "harden")
+    playbook = inv_dir / "harden.yml"
+    playbook.write_text(HARDEN_PLAYBOOK, encoding="utf-8")
+    start_time = time.monotonic()
+    result = ansible_run.playbook(playbook, inv_dir, quiet=True,
+                                  extra_env={**PODMAN_ENV, "ANSIBLE_ROLES_PATH":
+                                             str(REPO_ROOT / "roles")})
+    if not result.ok:
+        sys.exit(f"hardening {name} failed (rc={result.returncode}):\n{result.output[-4000:]}")
+    return time.monotonic() - start_time
 
 
 def scan_container(name: str, content: ssg.Content, work: Path,
                    waiver_list: list[waivers.Waiver]) -> dict[str, Any]:
     """Run the audit playbook in ``name`` over the podman connection; the host's record."""
-    inv_dir = work / name
-    inv_dir.mkdir(parents=True)
-    (inv_dir / "inventory.yml").write_text(json.dumps({"all": {"hosts": {name: {
-        "ansible_connection": "containers.podman.podman",
-        "ansible_python_interpreter": "/usr/bin/python3"}}}}), encoding="utf-8")
+    inv_dir = _inventory(name, work / name)
     raw = work / "raw"
     start = time.monotonic()
     result = ansible_run.playbook(
         PLAYBOOK, inv_dir, quiet=True,
-        extra_env={"ANSIBLE_INVENTORY_ENABLED": "yaml",
-                   "CONTAINERS_CONF": str(podman.CONTAINERS_CONF),
+        extra_env={**PODMAN_ENV,
                    "BILGIISLEM_AUDIT_FETCH_DIR": str(raw),
                    "BILGIISLEM_AUDIT_DATASTREAM": str(content.datastream)})
     elapsed = time.monotonic() - start
@@ -135,11 +189,13 @@ def table(stock: dict[str, Any], hardened: dict[str, Any] | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     side = parser.add_mutually_exclusive_group()
+    side.add_argument("--harden", action="store_true",
+                      help=f"start {HARDENED} and converge it with roles common + hardening")
     side.add_argument("--hardened", metavar="CONTAINER",
                       help="running podman container to scan as the hardened side")
     side.add_argument("--hardened-evidence", metavar="FILE", type=Path,
                       help="<host>.json written by invoke audit.hardening")
-    parser.add_argument("--keep", action="store_true", help=f"keep the {STOCK} container")
+    parser.add_argument("--keep", action="store_true", help="keep the bench-audit-* containers")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     if args.hardened and args.hardened.startswith("lab-"):
@@ -151,11 +207,18 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-hardening-"))
     try:
         say(f"stock: starting {STOCK} from {tag}")
-        start_stock(tag)
+        start(STOCK, tag)
         say(f"stock: scanning {STOCK} (Lynis ~25 s, OpenSCAP ~5 s)")
         stock = figures(scan_container(STOCK, content, work / "stock", waiver_list))
         hardened = None
-        if args.hardened:
+        if args.harden:
+            say(f"hardened: starting {HARDENED} and converging roles common + hardening")
+            start(HARDENED, tag)
+            seconds = harden(HARDENED, work)
+            say(f"hardened: converged in {seconds:.0f} s; scanning {HARDENED}")
+            hardened = figures(scan_container(HARDENED, content, work / "hardened",
+                                              waiver_list))
+        elif args.hardened:
             say(f"hardened: scanning {args.hardened}")
             hardened = figures(scan_container(args.hardened, content, work / "hardened",
                                               waiver_list))
@@ -164,7 +227,8 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if not args.keep:
-            podman.run("rm", "-f", "-t", "1", STOCK, check=False)
+            for name in (STOCK, HARDENED):
+                podman.run("rm", "-f", "-t", "1", name, check=False)
 
     result = {"benchmark": "hardening scores, stock container vs hardened host",
               "image": tag, "openscap_content": content.as_dict(),
@@ -175,7 +239,7 @@ def main() -> None:
         return
     print(f"Hardening scores (OpenSCAP profile anssi_bp28_intermediary, "
           f"{ssg.PACKAGE} {content.version}); hardened side: "
-          f"{args.hardened or args.hardened_evidence or 'not given'}")
+          f"{HARDENED if args.harden else args.hardened or args.hardened_evidence or 'not given'}")
     print(table(stock, hardened))
     print(f"OpenSCAP pass rate = {report.PASS_RATE_FORMULA}; Lynis index = "
           f"{report.LYNIS_FORMULA}.")
