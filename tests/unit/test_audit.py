@@ -403,3 +403,50 @@ def test_select_hosts_follows_limit_patterns():
     assert hardening.select_hosts(inv, "vpn_gateway,!gw-itfaiye") == ["gw-kutuphane"]
     assert hardening.select_hosts(inv, "gw-*:&vpn_gateway") == ["gw-kutuphane", "gw-itfaiye"]
     assert hardening.select_hosts(inv, "nothing*") == []
+
+
+# --- the task's exit codes without contacting anything ------------------------------------------
+
+
+@pytest.fixture
+def lab_inv():
+    return load(REPO / "inventory" / "lab")
+
+
+def test_dry_run_contacts_nothing(lab_inv, monkeypatch, capsys):
+    monkeypatch.setattr(hardening.ansible_run, "playbook",
+                        lambda *a, **k: pytest.fail("dry run must not run Ansible"))
+    def not_cached(*_a, **_k):
+        raise ssg.SsgError("no cached ssg-debian")
+    monkeypatch.setattr(ssg, "ensure", not_cached)  # the preview says it would download
+    code = hardening.run(lab_inv, "inventory/lab", limit="srv-log", dry_run=True)
+    out = capsys.readouterr().out
+    assert code == hardening.EXIT_OK
+    assert "would download ssg-debian" in out
+    assert "srv-log: install lynis and openscap-scanner" in out
+    assert "gw-merkez" not in out
+
+
+def test_invalid_waivers_file_is_invalid_input(lab_inv, tmp_path):
+    bad = tmp_path / "waivers.yml"
+    bad.write_text("- {id: X-1, tool: lynis}\n", encoding="utf-8")
+    assert hardening.run(lab_inv, "inventory/lab", dry_run=True,
+                         waivers_path=bad) == hardening.EXIT_INVALID
+
+
+def test_missing_baseline_and_empty_limit_are_invalid_input(lab_inv):
+    assert hardening.run(lab_inv, "inventory/lab", dry_run=True,
+                         baseline="evidence/audit/hardening/yok") == hardening.EXIT_INVALID
+    assert hardening.run(lab_inv, "inventory/lab", dry_run=True,
+                         limit="nothing*") == hardening.EXIT_INVALID
+
+
+def test_missing_content_is_a_missing_prerequisite(lab_inv, monkeypatch):
+    def fail(*_a, **_k):
+        raise ssg.SsgError("cannot download http://deb.debian.org/...: offline")
+    monkeypatch.setattr(ssg, "ensure", fail)
+    monkeypatch.setattr(hardening.ansible_run, "playbook",
+                        lambda *a, **k: pytest.fail("must stop before Ansible"))
+    assert hardening.run(lab_inv, "inventory/lab") == hardening.EXIT_PREREQ
+    assert hardening.run(lab_inv, "inventory/lab",
+                         datastream="/nonexistent/ds.xml") == hardening.EXIT_PREREQ
