@@ -176,7 +176,8 @@ def _scan(inventory: str, run_info: report.RunInfo, content: ssg.Content, *,
         if baseline_dir is not None:
             previous = report.read_json(baseline_dir / f"{host}.json") or None
         else:
-            previous = report.previous_record(host, run_info.stamp)
+            previous = report.previous_record(host, run_info.stamp,
+                                              inventory=run_info.inventory)
         rec = report.evaluate_host(host, raw / host, waiver_list, run_info, targets=targets,
                                    previous=previous, evidence_dir=folder)
         r = recap.get(host)

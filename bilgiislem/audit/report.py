@@ -236,16 +236,19 @@ def _fixed(previous: dict[str, Any] | None, findings: list[dict[str, Any]]
     return out
 
 
-def previous_record(host: str, current_stamp: str, root: Path = EVIDENCE_DIR
-                    ) -> dict[str, Any] | None:
-    """The newest earlier evidence record of ``host`` under ``root``, if any."""
+def previous_record(host: str, current_stamp: str, root: Path = EVIDENCE_DIR, *,
+                    inventory: str | None = None) -> dict[str, Any] | None:
+    """The newest earlier scanned record of ``host`` under ``root`` (of the same inventory
+    when ``inventory`` is given), if any."""
     if not root.is_dir():
         return None
     for run_dir in sorted((p for p in root.iterdir() if p.is_dir()), reverse=True):
         if run_dir.name >= current_stamp:
             continue
         rec = read_json(run_dir / f"{host}.json")
-        if rec.get("kind") == "audit-hardening" and rec.get("status") != STATUS_ERROR:
+        if rec.get("kind") != "audit-hardening" or rec.get("status") == STATUS_ERROR:
+            continue
+        if inventory is None or (rec.get("run") or {}).get("inventory") == inventory:
             return rec
     return None
 

@@ -278,15 +278,22 @@ def test_fixed_findings_against_the_previous_audit(raw_host, tmp_path):
 
 
 def test_previous_record_is_the_newest_earlier_run(tmp_path):
-    for stamp, status in (("20250101T000000Z", "uyumsuz"), ("20250201T000000Z", "taranamadı"),
-                          ("20250301T000000Z", "uyumsuz")):
+    for stamp, status, inventory in (
+            ("20250101T000000Z", "uyumsuz", "inventory/lab"),
+            ("20250115T000000Z", "uyumsuz", "inventory/yesilyayla"),
+            ("20250201T000000Z", "taranamadı", "inventory/lab"),
+            ("20250301T000000Z", "uyumsuz", "inventory/lab")):
         (tmp_path / stamp).mkdir()
         (tmp_path / stamp / "srv-log.json").write_text(json.dumps(
-            {"kind": "audit-hardening", "status": status, "run": {"id": stamp}}),
-            encoding="utf-8")
-    prev = report.previous_record("srv-log", "20250301T000000Z", tmp_path)
+            {"kind": "audit-hardening", "status": status,
+             "run": {"id": stamp, "inventory": inventory}}), encoding="utf-8")
+    prev = report.previous_record("srv-log", "20250301T000000Z", tmp_path,
+                                  inventory="inventory/lab")
     assert prev is not None
-    assert prev["run"]["id"] == "20250101T000000Z"  # the unscanned run is skipped
+    # the unscanned run and the other inventory's run are skipped
+    assert prev["run"]["id"] == "20250101T000000Z"
+    assert report.previous_record("srv-log", "20250301T000000Z",
+                                  tmp_path)["run"]["id"] == "20250115T000000Z"
     assert report.previous_record("gw-merkez", "20250301T000000Z", tmp_path) is None
 
 
