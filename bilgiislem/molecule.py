@@ -51,11 +51,23 @@ def _molecule(role: str, step: str, env: dict[str, str]) -> subprocess.Completed
                           capture_output=True, check=False)
 
 
+def _remove_leftovers(role: str) -> None:
+    """Containers and networks of an interrupted run would make `create` fail. A scenario's
+    instances are named molecule-<role> or molecule-<role>-<name>; so is its own network."""
+    prefix = f"molecule-{role}"
+    names = [c["Names"][0] for c in podman.containers()
+             if c["Names"][0] == prefix or c["Names"][0].startswith(prefix + "-")]
+    if names:
+        podman.run("rm", "-f", "-t", "1", *names, check=False)
+    for net in podman.networks():
+        if net["name"] == prefix or net["name"].startswith(prefix + "-"):
+            podman.run("network", "rm", "-f", net["name"], check=False)
+
+
 def run(role: str) -> ScenarioResult:
     tag, _ = image.ensure(ui.info)
     env = _env(role, tag)
-    # A container left by an interrupted run would make `create` fail.
-    podman.run("rm", "-f", "-t", "1", f"molecule-{role}", check=False)
+    _remove_leftovers(role)
     steps = ["create", "converge", "idempotence", "check", "verify"]
     try:
         for step in steps:
