@@ -27,6 +27,19 @@ WantedBy=multi-user.target
 UNIT
 systemctl enable ssh-hostkeys.service ssh.service
 
+# Security and point-release updates, as an installer with network access applies them
+# (debootstrap takes the release only). Role common then manages the sources.
+cat > /etc/apt/sources.list <<'SOURCES'
+deb http://deb.debian.org/debian bookworm main
+deb http://deb.debian.org/debian bookworm-updates main
+deb http://deb.debian.org/debian-security bookworm-security main
+SOURCES
+printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+chmod 0755 /usr/sbin/policy-rc.d
+apt-get -q update
+DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Options::=--force-confold upgrade
+rm -f /usr/sbin/policy-rc.d
+
 # Units that have no work to do in a container.
 systemctl mask getty@tty1.service console-getty.service systemd-remount-fs.service \
   systemd-firstboot.service
