@@ -29,14 +29,22 @@ INVENTORY_HELP = "inventory directory (default: inventory/lab)"
 EXIT_FAILED, EXIT_INVALID, EXIT_PREREQ = 1, 2, 3
 
 
-def _validated(inventory: str) -> Inventory:
-    """Validate before anything is contacted; exit 2 with every problem listed."""
+def _validated(inventory: str, limit: str | None = None) -> Inventory:
+    """Validate before anything is contacted; exit 2 with every problem listed, or when a
+    plain name in ``limit`` is neither a host nor a group of the inventory."""
     try:
-        return load(REPO_ROOT / inventory, display=inventory)  # absolute paths stay absolute
+        inv = load(REPO_ROOT / inventory, display=inventory)  # absolute paths stay absolute
     except InventoryError as exc:
         ui.error(f"inventory {inventory} is invalid:")
         print(exc.report(), file=sys.stderr)
         raise Exit(code=EXIT_INVALID) from None
+    unknown = unknown_limit_names(inv, limit) if limit else []
+    for name, guess in unknown:
+        ui.error(f"--limit {name!r} is neither a host nor a group of {inventory}"
+                 + (f"; did you mean {guess!r}?" if guess else ""))
+    if unknown:
+        raise Exit(code=EXIT_INVALID)
+    return inv
 
 
 def _tool(name: str) -> str:
@@ -81,14 +89,7 @@ def deploy(c: Context, inventory: str = DEFAULT_INVENTORY, check: bool = False,
            diff: bool = False, limit: str | None = None, tags: str | None = None,
            playbook: str = "site") -> None:
     """Validate, then apply playbooks/<playbook>.yml; ends with a summary and evidence."""
-    inv = _validated(inventory)
-    if limit:
-        unknown = unknown_limit_names(inv, limit)
-        for name, guess in unknown:
-            ui.error(f"--limit {name!r} is neither a host nor a group of {inventory}"
-                     + (f"; did you mean {guess!r}?" if guess else ""))
-        if unknown:
-            raise Exit(code=EXIT_INVALID)
+    _validated(inventory, limit)
     path = REPO_ROOT / "playbooks" / f"{playbook}.yml"
     if not path.is_file():
         ui.error(f"no playbook {path.relative_to(REPO_ROOT)}")
@@ -261,14 +262,7 @@ def audit_hardening_task(c: Context, inventory: str = DEFAULT_INVENTORY,
                          limit: str | None = None, dry_run: bool = False,
                          datastream: str | None = None, baseline: str | None = None) -> None:
     """Lynis + OpenSCAP on every server; scores vs targets and waivers, evidence in Turkish."""
-    inv = _validated(inventory)
-    if limit:
-        unknown = unknown_limit_names(inv, limit)
-        for name, guess in unknown:
-            ui.error(f"--limit {name!r} is neither a host nor a group of {inventory}"
-                     + (f"; did you mean {guess!r}?" if guess else ""))
-        if unknown:
-            raise Exit(code=EXIT_INVALID)
+    inv = _validated(inventory, limit)
     code = audit_hardening.run(inv, inventory, limit=limit, dry_run=dry_run,
                                datastream=datastream, baseline=baseline)
     if code:
