@@ -56,6 +56,9 @@ FILE_DOCS: dict[str, str] = {
     "and how Ansible connects to them.",
     "devices.yml": "Network equipment and other devices with an IP address: switches, "
     "routers, firewalls, access points, cameras, phones, UPSes, printers, NVRs.",
+    "backups.yml": "Backups by data class: the repository host, the off-site copy, the "
+    "backup sets (what is backed up on which hosts) and the classes each set is kept in. "
+    "See [inventory.md](inventory.md#yedekleme--backups).",
     "personel.yml": "Staff, as the personnel (İnsan Kaynakları) office exports them. The keys "
     "are Turkish, like the export. Usernames are derived by the rule in "
     "[inventory.md](inventory.md#kullanıcı-adı-kuralı--username-rule) unless "
@@ -89,6 +92,16 @@ FILE_CHECKS: dict[str, list[str]] = {
         "every address lies inside its network, is neither its network nor its broadcast "
         "address, and is used once across hosts.yml and devices.yml",
         "`management_network` is one of the host's own interface networks",
+        "`databases` only on a host with role `database`, each name once",
+    ],
+    "backups.yml": [
+        "`repository` and `offsite` name hosts of hosts.yml with role `backup_server`, and "
+        "not the same one",
+        "set names are unique; a set lists each host, path, database and class once",
+        "every host of a set exists in hosts.yml",
+        "a `files` set has `paths` and no `databases`",
+        "a `postgresql` or `mariadb` set has `databases` and no `paths`; its hosts have role "
+        "`database` and serve every listed database (their `databases` in hosts.yml)",
     ],
     "devices.yml": [
         "device names are unique, and no device has the name of a host",
@@ -132,6 +145,10 @@ TYPE_DOCS: dict[str, tuple[str, str]] = {
     "SshPublicKey": ("SSH public key", "one line of a `.pub` file: type, base64 key, optional "
                      "comment; ed25519, ECDSA or RSA of at least "
                      f"{models.SSH_RSA_MIN_BITS} bits (DSA is refused)"),
+    "Schedule": ("calendar expression", "a systemd `OnCalendar` expression on one line "
+                 "(`*-*-* 01:30`, `Sun *-*-* 02:30`; see `man systemd.time`)"),
+    "Retention": ("count", "a whole number, 1 or more"),
+    "AbsolutePath": ("absolute path", "starts with `/`, no `..` (`/var/log/uzak`)"),
     "Sicil": ("sicil no", "1–20 ASCII letters, digits and hyphens, not starting with a hyphen; "
               "quote numbers (`\"1001\"`)"),
 }
@@ -178,6 +195,10 @@ FIELD_DOCS: dict[str, str] = {
     "Leave it out to use ssh-agent (production).",
     "Connection.known_hosts_file": "known_hosts file, relative to the inventory directory; "
     "with it, host keys are checked strictly against that file only.",
+    "Connection.vault_password_file": "File with the password of the vault "
+    "(`group_vars/all/vault.yml`), relative to the inventory directory; ansible-playbook "
+    "gets `--vault-password-file` with it. Leave it out to be asked, or to use "
+    "`ANSIBLE_VAULT_PASSWORD_FILE`.",
     "HostsFile.hosts": "Every managed server.",
     "Host.name": "Host name; also the Ansible inventory name.",
     "Host.site": "Site the host stands at.",
@@ -187,6 +208,35 @@ FIELD_DOCS: dict[str, str] = {
     "Interface.ip": "Address on that network.",
     "Host.management_network": "Interface network Ansible connects to; default: the first "
     "interface.",
+    "Host.databases": "Databases the host serves (only with role `database`); backup sets "
+    "of type `postgresql`/`mariadb` name them.",
+    # backups.yml
+    "BackupsFile.repository": "Host with role `backup_server` that keeps the backup "
+    "repositories. Clients may only append to it; it prunes by class.",
+    "BackupsFile.offsite": "A second `backup_server` host (the other building, standing in "
+    "for a cloud bucket) that the repository copies every repository to.",
+    "BackupsFile.classes": "Changes to the built-in classes; only `schedule` and `keep` can "
+    "change, the six names are fixed.",
+    "BackupClassOverrides.hourly": "Built in: `hourly`, keep 24.",
+    "BackupClassOverrides.daily": "Built in: `*-*-* 01:30`, keep 14.",
+    "BackupClassOverrides.weekly": "Built in: `Sun *-*-* 02:30`, keep 8.",
+    "BackupClassOverrides.monthly": "Built in: `*-*-01 03:30`, keep 12.",
+    "BackupClassOverrides.quarterly": "Built in: `*-01,04,07,10-01 04:30`, keep 8.",
+    "BackupClassOverrides.semiannual": "Built in: `*-01,07-01 05:30`, keep 4.",
+    "BackupClassOverride.schedule": "When the class's backups run (systemd timer).",
+    "BackupClassOverride.keep": "How many snapshots of the class the repository keeps "
+    "(the newest of each of the most recent periods).",
+    "BackupsFile.sets": "The backup sets.",
+    "BackupSet.name": "Set name; one repository per set and host.",
+    "BackupSet.hosts": "Hosts (from hosts.yml) whose data the set backs up.",
+    "BackupSet.type": "`files`: directories; `postgresql`/`mariadb`: a consistent dump of "
+    "each database, made right before the backup.",
+    "BackupSet.paths": "Directories or files to back up (`files` sets only).",
+    "BackupSet.excludes": "Glob patterns left out of `paths`.",
+    "BackupSet.databases": "Databases to dump (database sets only); each must be in the "
+    "host's `databases`.",
+    "BackupSet.classes": "Classes the set is backed up in; each is its own series with its "
+    "own schedule and retention.",
     # devices.yml
     "DevicesFile.devices": "Network equipment and other IP devices.",
     "Device.name": "Device name; unique across hosts and devices.",
@@ -409,7 +459,8 @@ def render_schema_doc() -> str:
         "",
         "- Required files: " + ", ".join(f"`{f}`" for f in models.REQUIRED_FILES) + ".",
         "- Optional files: " + ", ".join(f"`{f}`" for f in optional)
-        + " (a missing one counts as an empty list).",
+        + " (a missing one counts as an empty list; without `backups.yml` nothing is backed "
+        "up).",
         "- Also in the directory: " + ", ".join(f"`{f}`" for f in models.ANSIBLE_FILES)
         + " (`plugin: belediye`, read by Ansible) and, if there are secrets, "
         f"`{models.SECRETS_FILE}`, which must be encrypted with `ansible-vault`. "

@@ -63,6 +63,8 @@ def check(inv: Inventory, docs: dict[str, yamlio.YamlDoc]) -> list[Issue]:
     _networks(c, inv)
     _hosts_and_devices(c, inv)
     _personel(c, inv)
+    _host_databases(c, inv)
+    _backups(c, inv)
     return c.issues
 
 
@@ -243,3 +245,90 @@ def _personel(c: _Collector, inv: Inventory) -> None:
             if not k.kullanici_adi and not any(ch.isalpha() for ch in naming.ascii_fold(name)):
                 c.add(f, (*loc, part), name, "cannot derive a username from this name",
                       "add an explicit 'kullanici_adi'")
+
+
+def _host_databases(c: _Collector, inv: Inventory) -> None:
+    f = "hosts.yml"
+    for i, h in enumerate(inv.hosts):
+        c.duplicates(f, ((("hosts", i, "databases", j), d) for j, d in enumerate(h.databases)),
+                     "database")
+        if h.databases and "database" not in h.roles:
+            c.add(f, ("hosts", i, "databases"), list(h.databases),
+                  f"host {h.name!r} lists databases but has no role 'database'",
+                  "add 'database' to its roles, or remove 'databases'")
+
+
+def _backup_server(c: _Collector, inv: Inventory, key: str, name: str) -> None:
+    f = "backups.yml"
+    hosts = {h.name: h for h in inv.hosts}
+    if name not in hosts:
+        c.unknown(f, (key,), "host", name, hosts)
+        return
+    if "backup_server" not in hosts[name].roles:
+        servers = [h.name for h in inv.hosts_with_role("backup_server")]
+        c.add(f, (key,), name, f"host {name!r} has no role 'backup_server'",
+              "add 'backup_server' to its roles in hosts.yml"
+              + (f", or name a host that has it: {', '.join(servers)}" if servers else ""))
+
+
+def _backups(c: _Collector, inv: Inventory) -> None:
+    b = inv.backups
+    if b is None:
+        return
+    f = "backups.yml"
+    _backup_server(c, inv, "repository", b.repository)
+    if b.offsite is not None:
+        if b.offsite == b.repository:
+            c.add(f, ("offsite",), b.offsite, "the off-site copy goes to the repository itself",
+                  "name a second host with role 'backup_server', in another building, "
+                  "or remove 'offsite'")
+        else:
+            _backup_server(c, inv, "offsite", b.offsite)
+    c.duplicates(f, ((("sets", i, "name"), s.name) for i, s in enumerate(b.sets)),
+                 "backup set name")
+    hosts = {h.name: h for h in inv.hosts}
+    for i, s in enumerate(b.sets):
+        loc: Loc = ("sets", i)
+        c.duplicates(f, (((*loc, "hosts", j), h) for j, h in enumerate(s.hosts)), "host")
+        c.duplicates(f, (((*loc, "classes", j), k) for j, k in enumerate(s.classes)), "class")
+        c.duplicates(f, (((*loc, "paths", j), p) for j, p in enumerate(s.paths)), "path")
+        c.duplicates(f, (((*loc, "databases", j), d) for j, d in enumerate(s.databases)),
+                     "database")
+        for j, h in enumerate(s.hosts):
+            if h not in hosts:
+                c.unknown(f, (*loc, "hosts", j), "host", h, hosts)
+        if s.type == "files":
+            if not s.paths:
+                c.add(f, (*loc, "paths"), s.name, f"files set {s.name!r} has no paths",
+                      "list the directories to back up, e.g. 'paths: [/etc]'")
+            if s.databases:
+                c.add(f, (*loc, "databases"), list(s.databases),
+                      f"files set {s.name!r} lists databases",
+                      "databases are dumped by a set of type postgresql or mariadb; "
+                      "move them to such a set")
+            continue
+        if s.paths:
+            c.add(f, (*loc, "paths"), list(s.paths), f"{s.type} set {s.name!r} lists paths",
+                  "a database set backs up its dumps only; put the paths in a files set")
+        if not s.databases:
+            c.add(f, (*loc, "databases"), s.name, f"{s.type} set {s.name!r} has no databases",
+                  "list the databases to dump, e.g. 'databases: [otomasyon]'; they must be "
+                  "in the host's 'databases' in hosts.yml")
+        for j, name in enumerate(s.hosts):
+            host = hosts.get(name)
+            if host is None:
+                continue
+            if "database" not in host.roles:
+                c.add(f, (*loc, "hosts", j), name, f"host {name!r} has no role 'database'",
+                      f"a {s.type} set backs up a database host: add role 'database' and "
+                      "its 'databases' in hosts.yml, or use a files set")
+                continue
+            for k, db in enumerate(s.databases):
+                if db not in host.databases:
+                    served = sorted(host.databases)
+                    guess = naming.suggest(db, served)
+                    hint = f"did you mean {guess!r}? " if guess else ""
+                    hint += (f"databases of {name}: {', '.join(served)}" if served
+                             else f"add it to the 'databases' of {name} in hosts.yml")
+                    c.add(f, (*loc, "databases", k), db,
+                          f"host {name!r} does not serve database {db!r}", hint)

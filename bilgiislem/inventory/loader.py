@@ -31,6 +31,7 @@ class Inventory:
     devices: list[models.Device] = field(default_factory=list)
     personel: list[models.Kisi] = field(default_factory=list)
     usernames: dict[str, str] = field(default_factory=dict)  # sicil_no -> username
+    backups: models.BackupsFile | None = None  # None: no backups.yml, no backups declared
 
     def network(self, name: str) -> models.Network:
         return next(n for n in self.networks if n.name == name)
@@ -44,6 +45,26 @@ class Inventory:
 
     def hosts_with_role(self, role: str) -> list[models.Host]:
         return [h for h in self.hosts if role in h.roles]
+
+    def host(self, name: str) -> models.Host:
+        return next(h for h in self.hosts if h.name == name)
+
+    def backup_clients(self) -> list[str]:
+        """Hosts that appear in some backup set, in the order of hosts.yml."""
+        if self.backups is None:
+            return []
+        named = {h for s in self.backups.sets for h in s.hosts}
+        return [h.name for h in self.hosts if h.name in named]
+
+    def backup_classes(self) -> dict[str, tuple[str, int]]:
+        """Every class with its schedule and keep, overrides of backups.yml applied."""
+        out = dict(models.BACKUP_CLASSES)
+        overrides = self.backups.classes if self.backups else None
+        for name, (schedule, keep) in models.BACKUP_CLASSES.items():
+            o = getattr(overrides, name, None) if overrides else None
+            if o is not None:
+                out[name] = (o.schedule or schedule, o.keep if o.keep is not None else keep)
+        return out
 
     def resolve(self, relative: str) -> Path:
         """A path written in the inventory, relative to the inventory directory."""
@@ -261,7 +282,7 @@ def load(root: str | Path, display: str | None = None) -> Inventory:
         path = root_path / name
         if not path.is_file():
             if name not in models.REQUIRED_FILES:
-                parsed[name] = model()
+                parsed[name] = None if name in models.FEATURE_FILES else model()
             continue
         try:
             doc = yamlio.read(path)
@@ -290,6 +311,7 @@ def load(root: str | Path, display: str | None = None) -> Inventory:
             hosts=parsed["hosts.yml"].hosts,
             devices=parsed["devices.yml"].devices,
             personel=parsed["personel.yml"].personel,
+            backups=parsed["backups.yml"],
         )
         inv.usernames = naming.assign_usernames(
             [(k.sicil_no, k.ad, k.soyad, k.baslama, k.kullanici_adi) for k in inv.personel]

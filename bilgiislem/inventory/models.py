@@ -325,6 +325,9 @@ class Connection(Strict):
     # Relative paths are relative to the inventory directory.
     private_key_file: Text | None = None
     known_hosts_file: Text | None = None
+    # The password of the vault (group_vars/all/vault.yml); ansible-playbook gets
+    # --vault-password-file with it.
+    vault_password_file: Text | None = None
 
 
 class Interface(Strict):
@@ -339,6 +342,8 @@ class Host(Strict):
     interfaces: Annotated[list[Interface], Field(min_length=1)]
     # Which interface Ansible connects to; default: the first one.
     management_network: Slug | None = None
+    # Databases the host serves (role database only); backups.yml refers to them.
+    databases: list[Slug] = []
 
 
 class HostsFile(Strict):
@@ -389,6 +394,90 @@ class PersonelFile(Strict):
     personel: list[Kisi] = []
 
 
+# ---------------------------------------------------------------------------------------------
+# backups.yml
+
+# Backup classes (Efeler 6.20: hourly, daily, weekly, monthly, 3-monthly, 6-monthly), in this
+# order, with their built-in schedule (systemd OnCalendar) and retention count. backups.yml may
+# override schedule and keep per class; the names are fixed.
+BACKUP_CLASSES: dict[str, tuple[str, int]] = {
+    "hourly": ("hourly", 24),
+    "daily": ("*-*-* 01:30", 14),
+    "weekly": ("Sun *-*-* 02:30", 8),
+    "monthly": ("*-*-01 03:30", 12),
+    "quarterly": ("*-01,04,07,10-01 04:30", 8),
+    "semiannual": ("*-01,07-01 05:30", 4),
+}
+BackupClass = Literal[tuple(BACKUP_CLASSES)]  # type: ignore[valid-type]
+BACKUP_TYPES = ("files", "postgresql", "mariadb")
+DATABASE_BACKUP_TYPES = ("postgresql", "mariadb")
+
+
+def _schedule(value: str) -> str:
+    # Pure Python on purpose: systemd-analyze may be missing where the inventory is checked.
+    if not value.strip() or any(ch in value for ch in "\n\r\t\0"):
+        raise fail(f"{value!r} is not a systemd calendar expression",
+                   "write one OnCalendar expression on one line, e.g. '*-*-* 01:30' "
+                   "(see man systemd.time)")
+    return value.strip()
+
+
+def _retention(value: int) -> int:
+    if value < 1:
+        raise fail(f"keep {value} is not a positive number of snapshots",
+                   "keep is how many snapshots of the class are retained: 1 or more; "
+                   "to stop using a class, remove it from the sets' 'classes'")
+    return value
+
+
+def _absolute_path(value: str) -> str:
+    if not value.startswith("/"):
+        raise fail(f"{value!r} is not an absolute path",
+                   f"start it at the root directory, e.g. '/{value.lstrip('./')}'")
+    if any(ch in value for ch in "\n\r\0") or "/../" in value + "/":
+        raise fail(f"{value!r} is not a plain absolute path",
+                   "one path per entry, without '..' or line breaks")
+    return value
+
+
+Schedule = Annotated[StrictStr, AfterValidator(_schedule)]
+Retention = Annotated[StrictInt, AfterValidator(_retention)]
+AbsolutePath = Annotated[StrictStr, AfterValidator(_absolute_path)]
+
+
+class BackupClassOverride(Strict):
+    schedule: Schedule | None = None
+    keep: Retention | None = None
+
+
+class BackupClassOverrides(Strict):
+    """One optional entry per built-in class; an unknown class name is an unknown key."""
+
+    hourly: BackupClassOverride | None = None
+    daily: BackupClassOverride | None = None
+    weekly: BackupClassOverride | None = None
+    monthly: BackupClassOverride | None = None
+    quarterly: BackupClassOverride | None = None
+    semiannual: BackupClassOverride | None = None
+
+
+class BackupSet(Strict):
+    name: Slug
+    hosts: Annotated[list[HostName], Field(min_length=1)]
+    type: Literal[BACKUP_TYPES]  # type: ignore[valid-type]
+    paths: list[AbsolutePath] = []
+    excludes: list[Text] = []
+    databases: list[Slug] = []
+    classes: Annotated[list[BackupClass], Field(min_length=1)]
+
+
+class BackupsFile(Strict):
+    repository: HostName
+    offsite: HostName | None = None
+    classes: BackupClassOverrides = BackupClassOverrides()
+    sets: list[BackupSet] = []
+
+
 FILES: dict[str, type[Strict]] = {
     "municipality.yml": MunicipalityFile,
     "sites.yml": SitesFile,
@@ -396,8 +485,12 @@ FILES: dict[str, type[Strict]] = {
     "hosts.yml": HostsFile,
     "devices.yml": DevicesFile,
     "personel.yml": PersonelFile,
+    "backups.yml": BackupsFile,
 }
 REQUIRED_FILES = ("municipality.yml", "sites.yml", "networks.yml", "hosts.yml")
+# Optional files whose absence turns a feature off (the Inventory holds None), rather than
+# counting as an empty list.
+FEATURE_FILES = ("backups.yml",)
 # Files Ansible itself reads from the inventory directory.
 ANSIBLE_FILES = ("inventory.yml",)
 SECRETS_FILE = "group_vars/all/vault.yml"
