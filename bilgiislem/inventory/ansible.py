@@ -39,6 +39,10 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
         "firewall_allow": firewall.allow_rules(list(host.roles), internal),
         "firewall_ssh_sources": sorted({*internal, mgmt_net.cidr}),
     }
+    if host.databases:
+        result["databases"] = list(host.databases)
+    if name in inv.backup_clients():
+        result["backup_sets"] = backup_sets(inv, name)
     if conn.private_key_file:
         result["ansible_ssh_private_key_file"] = str(inv.resolve(conn.private_key_file))
     if ssh_args:
@@ -67,14 +71,58 @@ def server_admins(inv: Inventory) -> list[dict[str, Any]]:
 
 
 def host_groups(inv: Inventory, host: models.Host) -> list[str]:
-    """Ansible groups of a host: its roles, its site, and central/remote."""
-    return [*host.roles, f"site_{host.site.replace('-', '_')}", inv.site(host.site).type]
+    """Ansible groups of a host: its roles, its site, central/remote, and backup_clients when
+    some backup set names it."""
+    groups = [*host.roles, f"site_{host.site.replace('-', '_')}", inv.site(host.site).type]
+    if host.name in inv.backup_clients():
+        groups.append("backup_clients")
+    return groups
+
+
+def backup_classes(inv: Inventory) -> dict[str, dict[str, Any]]:
+    """All six classes with their schedule and keep, backups.yml's overrides applied."""
+    return {name: {"schedule": schedule, "keep": keep}
+            for name, (schedule, keep) in inv.backup_classes().items()}
+
+
+def backup_sets(inv: Inventory, host: str) -> list[dict[str, Any]]:
+    """The backup sets that name ``host``, classes resolved, for the role backup_client."""
+    if inv.backups is None:
+        return []
+    classes = inv.backup_classes()
+    return [{"name": s.name, "type": s.type, "paths": list(s.paths),
+             "excludes": list(s.excludes), "databases": list(s.databases),
+             "classes": [{"name": c, "schedule": classes[c][0], "keep": classes[c][1]}
+                         for c in s.classes]}
+            for s in inv.backups.sets if host in s.hosts]
+
+
+def _backup_host(inv: Inventory, name: str | None) -> dict[str, str] | None:
+    return None if name is None else {"host": name, "address": inv.management_ip(inv.host(name))}
+
+
+def backup_vars(inv: Inventory) -> dict[str, Any]:
+    """Variables for all hosts: where the repository and the off-site copy are, the classes,
+    and which client backs up which sets (the repository prepares one repository each)."""
+    b = inv.backups
+    classes = inv.backup_classes()
+    return {
+        "backup_repository": _backup_host(inv, b.repository if b else None),
+        "backup_offsite": _backup_host(inv, b.offsite if b else None),
+        "backup_classes": backup_classes(inv),
+        "backup_clients": [
+            {"host": h, "sets": [{"name": s["name"], "type": s["type"],
+                                  "classes": [{"name": c["name"], "keep": classes[c["name"]][1]}
+                                              for c in s["classes"]]}
+                                 for s in backup_sets(inv, h)]}
+            for h in inv.backup_clients()],
+    }
 
 
 def to_ansible(root: Path) -> dict[str, Any]:
     inv = load(root)
     m = inv.municipality
-    groups: set[str] = {"central", "remote"}
+    groups: set[str] = {"central", "remote", "backup_clients"}
     hosts: dict[str, Any] = {}
     for h in inv.hosts:
         member_of = host_groups(inv, h)
@@ -89,6 +137,7 @@ def to_ansible(root: Path) -> dict[str, Any]:
         "internal_networks": internal,
         "log_collectors": [inv.management_ip(h) for h in inv.hosts_with_role("log_collector")],
         "server_admins": server_admins(inv),
+        **backup_vars(inv),
         "municipality": m.model_dump(mode="json"),
         "sites": [s.model_dump(mode="json") for s in inv.sites],
         "networks": [n.model_dump(mode="json") for n in inv.networks],
@@ -102,7 +151,7 @@ def unknown_limit_names(inv: Inventory, limit: str) -> list[tuple[str, str | Non
     Patterns with wildcards, regexes or ranges are left to Ansible.
     """
     known = {h.name for h in inv.hosts} | {g for h in inv.hosts for g in host_groups(inv, h)}
-    known |= {"all", "ungrouped"}
+    known |= {"all", "ungrouped", "backup_clients"}
     out = []
     for part in re.split(r"[,:]", limit):
         name = part.strip().lstrip("!&")

@@ -14,7 +14,7 @@ def test_groups_and_membership():
         data["groups"]
     )
     assert data["hosts"]["srv-log"]["groups"] == [
-        "ntp_server", "log_collector", "site_merkez", "central"]
+        "ntp_server", "log_collector", "site_merkez", "central", "backup_clients"]
 
 
 def test_host_vars_come_from_the_model():
