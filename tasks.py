@@ -21,7 +21,8 @@ from invoke.exceptions import Exit
 from bilgiislem import REPO_ROOT, ansible_run, docgen, hostsetup, ui
 from bilgiislem import lab as labmod
 from bilgiislem import molecule as mol
-from bilgiislem.inventory import Inventory, InventoryError, load
+from bilgiislem import secrets as secretsmod
+from bilgiislem.inventory import Inventory, InventoryError, load, models
 from bilgiislem.inventory.ansible import unknown_limit_names
 
 DEFAULT_INVENTORY = "inventory/lab"
@@ -45,6 +46,19 @@ def _validated(inventory: str, limit: str | None = None) -> Inventory:
     if unknown:
         raise Exit(code=EXIT_INVALID)
     return inv
+
+
+def _ensure_secrets(inv: Inventory, inventory: str, *, dry_run: bool = False) -> list[str]:
+    """Add the generated secrets the inventory lacks to its vault; print their names only."""
+    try:
+        added = secretsmod.ensure(inv, dry_run=dry_run)
+    except secretsmod.SecretsError as exc:
+        ui.error(str(exc))
+        raise Exit(code=EXIT_INVALID) from None
+    where = f"{inventory}/{models.SECRETS_FILE}"
+    for name in added:
+        ui.info(f"{'would add' if dry_run else 'added'} secret {name} to {where}")
+    return added
 
 
 def _tool(name: str) -> str:
@@ -89,11 +103,14 @@ def deploy(c: Context, inventory: str = DEFAULT_INVENTORY, check: bool = False,
            diff: bool = False, limit: str | None = None, tags: str | None = None,
            playbook: str = "site") -> None:
     """Validate, then apply playbooks/<playbook>.yml; ends with a summary and evidence."""
-    _validated(inventory, limit)
+    inv = _validated(inventory, limit)
     path = REPO_ROOT / "playbooks" / f"{playbook}.yml"
     if not path.is_file():
         ui.error(f"no playbook {path.relative_to(REPO_ROOT)}")
         raise Exit(code=EXIT_INVALID)
+    # A preview changes nothing, not even the vault: it lists what deploy would add.
+    if _ensure_secrets(inv, inventory, dry_run=check) and check:
+        ui.warn("the preview runs without these secrets; ./scripts/invoke secrets adds them")
     ui.step(f"{'preview of' if check else 'applying'} {path.relative_to(REPO_ROOT)} "
             f"to {inventory}{f' (limit {limit})' if limit else ''}")
     result = ansible_run.playbook(path, REPO_ROOT / inventory, check=check, diff=diff,
@@ -105,6 +122,16 @@ def deploy(c: Context, inventory: str = DEFAULT_INVENTORY, check: bool = False,
     print(f"kayıt / evidence: {evidence.relative_to(REPO_ROOT)} (+ .md)")
     if not result.ok:
         raise Exit(code=EXIT_FAILED)
+
+
+@task(help={"inventory": INVENTORY_HELP,
+            "dry_run": "only list the secrets that would be added; write nothing"})
+def secrets(c: Context, inventory: str = DEFAULT_INVENTORY, dry_run: bool = False) -> None:
+    """Add missing generated secrets (backup passphrases, SSH keys) to the inventory's vault."""
+    inv = _validated(inventory)
+    added = _ensure_secrets(inv, inventory, dry_run=dry_run)
+    if not added:
+        ui.info(f"{inventory}: every generated secret is in the vault")
 
 
 @task
@@ -244,7 +271,7 @@ def status(c: Context, inventory: str = DEFAULT_INVENTORY) -> None:
 
 
 lab = Collection("lab", up, down, status)
-ns = Collection(setup, validate, deploy, lint, molecule, test, demo, docs, lab)
+ns = Collection(setup, validate, deploy, secrets, lint, molecule, test, demo, docs, lab)
 
 
 # --- audit ----------------------------------------------------------------------------------

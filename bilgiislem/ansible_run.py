@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bilgiislem import REPO_ROOT, ui
+from bilgiislem.inventory import InventoryError, load
 
 RECAP_RE = re.compile(
     r"^(?P<host>\S+)\s*:\s*ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+"
@@ -80,11 +81,29 @@ def env() -> dict[str, str]:
     }
 
 
+def vault_password_file(inventory: Path) -> Path | None:
+    """The vault password file that ``connection:`` in hosts.yml names, if any."""
+    try:
+        inv = load(inventory)
+    except InventoryError:
+        return None  # Ansible's inventory plugin reports the problems itself
+    name = inv.connection.vault_password_file
+    return inv.resolve(name) if name else None
+
+
 def playbook(path: str | Path, inventory: Path, *, check: bool = False, diff: bool = False,
              limit: str | None = None, tags: str | None = None, quiet: bool = False,
-             extra_env: dict[str, str] | None = None) -> RunResult:
+             extra_env: dict[str, str] | None = None,
+             extra_vars: dict[str, str] | None = None) -> RunResult:
     cmd = [str(Path(sys.executable).parent / "ansible-playbook"), str(path),
            "-i", str(inventory / "inventory.yml")]
+    vault_pw = vault_password_file(inventory)
+    # A missing file is left out: without a vault there is nothing to decrypt, and with one
+    # Ansible itself says that it has no password for it.
+    if vault_pw is not None and vault_pw.is_file():
+        cmd += ["--vault-password-file", str(vault_pw)]
+    for key, value in (extra_vars or {}).items():
+        cmd += ["-e", f"{key}={value}"]
     if check:
         cmd.append("--check")
     if diff:
@@ -125,20 +144,33 @@ def _git(*args: str) -> str:
     return res.stdout.strip()
 
 
-def record(result: RunResult, *, inventory: Path, playbook_name: str, check: bool,
-           limit: str | None, tags: str | None) -> Path:
-    """Dated evidence of a deploy: JSON for machines, Markdown in Turkish for people."""
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    folder = EVIDENCE_DIR / "deploy"
-    folder.mkdir(parents=True, exist_ok=True)
-    data = {
-        "kind": "deploy",
+def stamp(now: dt.datetime) -> str:
+    """The UTC time of a run as evidence files are named: YYYYMMDDTHHMMSSZ."""
+    return now.strftime("%Y%m%dT%H%M%SZ")
+
+
+def provenance(kind: str, inventory: Path | str,
+               now: dt.datetime | None = None) -> dict[str, object]:
+    """What every evidence record starts with: kind, time, operator, git commit, inventory."""
+    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return {
+        "kind": kind,
         "time": now.isoformat(),
         "operator": os.environ.get("SUDO_USER") or getpass.getuser(),
         "git_commit": _git("rev-parse", "HEAD") or None,
         "git_dirty": bool(_git("status", "--porcelain")),
         "inventory": str(inventory),
+    }
+
+
+def record(result: RunResult, *, inventory: Path, playbook_name: str, check: bool,
+           limit: str | None, tags: str | None) -> Path:
+    """Dated evidence of a deploy: JSON for machines, Markdown in Turkish for people."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    folder = EVIDENCE_DIR / "deploy"
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {
+        **provenance("deploy", inventory, now),
         "playbook": playbook_name,
         "check_mode": check,
         "limit": limit,
@@ -146,7 +178,7 @@ def record(result: RunResult, *, inventory: Path, playbook_name: str, check: boo
         "returncode": result.returncode,
         "hosts": [asdict(r) for r in result.recap],
     }
-    base = folder / f"{stamp}-{'check' if check else 'apply'}"
+    base = folder / f"{stamp(now)}-{'check' if check else 'apply'}"
     base.with_suffix(".json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
                                          encoding="utf-8")
     durum = "BAŞARILI" if result.ok else "HATALI"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+import os
+import secrets
 import shutil
 import subprocess
 import time
@@ -135,6 +137,23 @@ def _ensure_ssh_key(key: Path, dry_run: bool) -> None:
                     "-f", str(key)], check=True)
 
 
+def _ensure_vault_password(inv: Inventory, dry_run: bool) -> None:
+    """The lab's vault password (connection.vault_password_file), random, made once (0600).
+    The secrets in the lab's vault are generated for this machine only."""
+    if not inv.connection.vault_password_file:
+        return
+    path = inv.resolve(inv.connection.vault_password_file)
+    if path.is_file():
+        return
+    ui.info(f"{'would generate' if dry_run else 'generating'} lab vault password {path}")
+    if dry_run:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(secrets.token_urlsafe(32) + "\n")
+
+
 def _owned(labels: dict[str, str] | None, code: str) -> bool:
     return (labels or {}).get(podman.LABEL) == code
 
@@ -146,6 +165,7 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
     ui.step(f"lab for {inv.municipality.name} ({len(inv.hosts)} hosts, "
             f"{len(inv.networks)} networks){' [preview]' if dry_run else ''}")
     _ensure_ssh_key(key, dry_run)
+    _ensure_vault_password(inv, dry_run)
     tag, _ = image.ensure(ui.info, dry_run)
     p = plan(inv, tag)
 

@@ -1,0 +1,169 @@
+"""Generated secrets in the inventory's vault (``group_vars/all/vault.yml``).
+
+Some secrets are not chosen by people but generated: the passphrase of each backup client's
+repository and the SSH keys the backup clients (and the repository host, which pushes the
+off-site copy) log in with. ``ensure()`` adds whatever is missing to the vault, encrypted with
+Ansible Vault (through Ansible's own Python API), and never changes or removes a value that is
+already there: a repository passphrase that changed would lock the municipality out of its own
+backups.
+
+The vault password comes from ``connection.vault_password_file`` in hosts.yml (relative to the
+inventory directory), or else from ``ANSIBLE_VAULT_PASSWORD_FILE``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets as pysecrets
+from pathlib import Path
+from typing import Any
+
+import yaml
+from ansible.errors import AnsibleError
+from ansible.parsing.vault import VaultLib, VaultSecret
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from bilgiislem.inventory import Inventory, models
+
+PASSWORDS = "vault_backup_passwords"
+SSH_KEYS = "vault_backup_ssh_keys"
+KEY_COMMENT = "bilgiislem-yedek@{host}"
+PASSWORD_BYTES = 32  # token_urlsafe: 43 characters
+
+
+class SecretsError(RuntimeError):
+    pass
+
+
+def vault_path(inv: Inventory) -> Path:
+    return inv.root / models.SECRETS_FILE
+
+
+def password_file(inv: Inventory) -> Path | None:
+    """The vault password file the connection names (or ANSIBLE_VAULT_PASSWORD_FILE)."""
+    if inv.connection.vault_password_file:
+        return inv.resolve(inv.connection.vault_password_file)
+    env = os.environ.get("ANSIBLE_VAULT_PASSWORD_FILE")
+    return Path(env) if env else None
+
+
+def _vault(inv: Inventory) -> VaultLib:
+    path = password_file(inv)
+    if path is None:
+        raise SecretsError(
+            f"no vault password for {models.SECRETS_FILE}: set connection.vault_password_file "
+            "in hosts.yml, or ANSIBLE_VAULT_PASSWORD_FILE")
+    if not path.is_file():
+        raise SecretsError(
+            f"vault password file {path} does not exist; in the lab, ./scripts/invoke lab.up "
+            "creates it; in production, write the password your team keeps into it (mode 0600)")
+    password = path.read_text(encoding="utf-8").strip()
+    if not password:
+        raise SecretsError(f"vault password file {path} is empty")
+    return VaultLib([("default", VaultSecret(password.encode()))])
+
+
+def read(inv: Inventory) -> dict[str, Any]:
+    """The decrypted vault, or {} when there is none yet."""
+    path = vault_path(inv)
+    if not path.is_file():
+        return {}
+    try:
+        text = _vault(inv).decrypt(path.read_bytes())
+    except AnsibleError as exc:
+        raise SecretsError(f"cannot decrypt {path}: {exc}") from None
+    data = yaml.safe_load(text) or {}
+    if not isinstance(data, dict):
+        raise SecretsError(f"{path} does not hold a mapping of variables")
+    return data
+
+
+def ssh_key_holders(inv: Inventory) -> list[str]:
+    """Hosts that need a backup SSH key: every client, and the repository (off-site push)."""
+    holders = inv.backup_clients()
+    if inv.backups is not None and inv.backups.repository not in holders:
+        holders.append(inv.backups.repository)
+    return holders
+
+
+def wanted(inv: Inventory) -> list[str]:
+    """Names of the generated secrets this inventory needs, as ``<variable>.<host>``."""
+    return ([f"{PASSWORDS}.{h}" for h in inv.backup_clients()]
+            + [f"{SSH_KEYS}.{h}" for h in ssh_key_holders(inv)])
+
+
+def missing(inv: Inventory, current: dict[str, Any] | None = None) -> list[str]:
+    data = read(inv) if current is None else current
+    out = []
+    for name in wanted(inv):
+        var, host = name.split(".", 1)
+        section = data.get(var)
+        if not isinstance(section, dict) or host not in section:
+            out.append(name)
+    return out
+
+
+def new_password() -> str:
+    return pysecrets.token_urlsafe(PASSWORD_BYTES)
+
+
+def new_ssh_key(host: str) -> dict[str, str]:
+    """An ed25519 key pair: the private key in OpenSSH format, the public key as one line."""
+    key = Ed25519PrivateKey.generate()
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
+                                serialization.NoEncryption()).decode()
+    public = key.public_key().public_bytes(serialization.Encoding.OpenSSH,
+                                           serialization.PublicFormat.OpenSSH).decode()
+    return {"private": private, "public": f"{public} {KEY_COMMENT.format(host=host)}"}
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def write(inv: Inventory, data: dict[str, Any]) -> None:
+    """Encrypt ``data`` into the vault file (0600, replaced atomically)."""
+    text = "---\n# Generated by bilgiislem (bilgiislem/secrets.py); values are never changed " \
+           "once written.\n" + yaml.dump(data, Dumper=_Dumper, sort_keys=False,
+                                           allow_unicode=True, default_flow_style=False)
+    encrypted = _vault(inv).encrypt(text)
+    path = vault_path(inv)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(encrypted)
+    os.replace(tmp, path)
+
+
+def ensure(inv: Inventory, *, dry_run: bool = False) -> list[str]:
+    """Add the generated secrets that are missing; return their names (never the values).
+
+    Nothing is read or written when the inventory needs no generated secret. Existing values
+    are kept as they are; so are variables this module does not manage.
+    """
+    if not wanted(inv):
+        return []
+    data = read(inv)
+    for var in (PASSWORDS, SSH_KEYS):
+        if var in data and not isinstance(data[var], dict):
+            raise SecretsError(f"{vault_path(inv)}: {var} is not a mapping of host names; "
+                               "fix it by hand (nothing was changed)")
+    added = missing(inv, data)
+    if dry_run or not added:
+        return added
+    for name in added:
+        var, host = name.split(".", 1)
+        section = data.setdefault(var, {})
+        section[host] = new_password() if var == PASSWORDS else new_ssh_key(host)
+    write(inv, data)
+    return added
