@@ -298,3 +298,46 @@ def audit_hardening_task(c: Context, inventory: str = DEFAULT_INVENTORY,
 
 audit = Collection("audit", audit_hardening_task)
 ns.add_collection(audit)
+
+
+# --- backup ---------------------------------------------------------------------------------
+
+from bilgiislem.backup import report as backup_report  # noqa: E402
+from bilgiislem.backup import status as backup_status  # noqa: E402
+
+
+def _with_backups(inventory: str, limit: str | None = None) -> Inventory:
+    inv = _validated(inventory, limit)
+    if inv.backups is None:
+        ui.error(f"{inventory} has no backups.yml: no backup set is declared")
+        raise Exit(code=EXIT_INVALID)
+    return inv
+
+
+@task(name="drill",
+      help={"inventory": INVENTORY_HELP, "limit": "only these hosts/groups (Ansible --limit)",
+            "dry_run": "only list the sets that would be restored; contact nothing"})
+def backup_drill_task(c: Context, inventory: str = DEFAULT_INVENTORY, limit: str | None = None,
+                      dry_run: bool = False) -> None:
+    """Restore drill: restore every set's newest snapshot, compare, RPO/RTO, evidence."""
+    inv = _with_backups(inventory, limit)
+    code = backup_report.run(inv, inventory, limit=limit, dry_run=dry_run,
+                             ensure_secrets=lambda: _ensure_secrets(inv, inventory))
+    if code:
+        raise Exit(code=code)
+
+
+@task(name="status",
+      help={"inventory": INVENTORY_HELP,
+            "dry_run": "only list the set/class/host entries that would be read"})
+def backup_status_task(c: Context, inventory: str = DEFAULT_INVENTORY,
+                       dry_run: bool = False) -> None:
+    """Last success and age of every set and class per host: OK, STALE or MISSING."""
+    inv = _with_backups(inventory)
+    code = backup_status.run(inv, inventory, dry_run=dry_run)
+    if code:
+        raise Exit(code=code)
+
+
+backup = Collection("backup", backup_drill_task, backup_status_task)
+ns.add_collection(backup)

