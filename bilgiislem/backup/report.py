@@ -105,15 +105,16 @@ def render_html(record: dict[str, Any]) -> str:
 
 
 def table(record: dict[str, Any]) -> str:
-    rows = [[s.get("set", "?"), s.get("client", "?"), s.get("class") or "—",
+    rows = [[s.get("set", "?"), s.get("client", "?"), s["repository_host"],
+             s.get("class") or "—",
              common.tr_time(s.get("snapshot_time")), common.duration(s.get("rpo_seconds")),
              common.duration(s.get("rto_seconds")), str(s.get("files_compared", "—")),
              str(len(s.get("file_differences") or [])), str(len(s.get("tables") or [])),
              s["status"]] for s in record["sets"]]
-    rows += [[m["set"], m["client"], "—", "—", "—", "—", "—", "—", "—", "MISSING"]
+    rows += [[m["set"], m["client"], "—", "—", "—", "—", "—", "—", "—", "—", "MISSING"]
              for m in record["missing"]]
-    return ui.table(["set", "client", "class", "snapshot", "RPO", "RTO", "files", "diffs",
-                     "tables", "result"], rows)
+    return ui.table(["set", "client", "repository", "class", "snapshot", "RPO", "RTO",
+                     "files", "diffs", "tables", "result"], rows)
 
 
 def write(record: dict[str, Any], stamp: str, folder: Path = common.EVIDENCE_DIR) -> Path:
