@@ -7,6 +7,7 @@ change, so this runs the steps one by one and asserts that from the PLAY RECAP.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -16,6 +17,10 @@ from bilgiislem import REPO_ROOT, ansible_run, ui
 from bilgiislem.lab import image, podman
 
 ROLES_DIR = REPO_ROOT / "roles"
+# Molecule keeps its state (``created: true`` ...) under ~/.ansible/tmp keyed by the role name
+# only, so a second checkout on the same machine would read this one's state and skip `create`.
+# Each checkout keeps its own, and a run starts from none.
+STATE_DIR = REPO_ROOT / ".cache" / "molecule"
 
 
 @dataclass
@@ -39,6 +44,7 @@ def _env(role: str, image_tag: str) -> dict[str, str]:
         "CONTAINERS_CONF": str(podman.CONTAINERS_CONF),
         "BILGIISLEM_IMAGE": image_tag,
         "BILGIISLEM_MOLECULE_NAME": f"molecule-{role}",
+        "MOLECULE_EPHEMERAL_DIRECTORY": str(STATE_DIR / role),
         "ANSIBLE_FORCE_COLOR": "0",
         "NO_COLOR": "1",
         "PY_COLORS": "0",
@@ -52,8 +58,9 @@ def _molecule(role: str, step: str, env: dict[str, str]) -> subprocess.Completed
 
 
 def _remove_leftovers(role: str) -> None:
-    """Containers and networks of an interrupted run would make `create` fail. A scenario's
-    instances are named molecule-<role> or molecule-<role>-<name>; so is its own network."""
+    """State, containers and networks of an interrupted run would make `create` skip or fail. A
+    scenario's instances are named molecule-<role> or molecule-<role>-<name>; so is its network."""
+    shutil.rmtree(STATE_DIR / role, ignore_errors=True)
     prefix = f"molecule-{role}"
     names = [c["Names"][0] for c in podman.containers()
              if c["Names"][0] == prefix or c["Names"][0].startswith(prefix + "-")]
