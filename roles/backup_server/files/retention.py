@@ -1,0 +1,1 @@
+../../../bilgiislem/backup/retention.py
