@@ -83,9 +83,15 @@ mkdir -p /etc/bilgiislem-e2e && echo "e2e öğesi" > /etc/bilgiislem-e2e/not.txt
 @pytest.fixture(scope="module")
 def backed_up(seeded):
     lab_inv = seeded
-    for host, sets in {DB_HOST: ["etc", "otomasyon-db"], LOG_HOST: ["etc", "log-arsivi"]}.items():
-        for s in sets:
-            root(lab_inv, host, f"systemctl start bilgiislem-yedek-{s}-daily.service")
+    # Every class of every set once, so `backup.status` finds each one fresh (OK).
+    units: dict[str, list[str]] = {}
+    for s in lab_inv.backups.sets:
+        for host in s.hosts:
+            units.setdefault(host, []).extend(
+                f"bilgiislem-yedek-{s.name}-{cls}.service" for cls in s.classes)
+    assert {DB_HOST, LOG_HOST} <= set(units), units
+    for host, names in units.items():
+        root(lab_inv, host, f"systemctl start {' '.join(names)}", timeout=1200)
     return lab_inv
 
 
@@ -159,8 +165,9 @@ def test_corrupted_pack_fails_the_drill_naming_the_set(backed_up):
     repo = f"/srv/yedek/{DB_HOST}/otomasyon-db"
     try:
         root(lab_inv, REPO_HOST, f"""
-pack=$(find {repo}/data -type f -size +10k -printf '%s %p\\n' | sort -n | tail -1 | cut -d' ' -f2)
-head -c 4096 /dev/urandom | dd of="$pack" bs=1 seek=4096 conv=notrunc status=none
+pack=$(find {repo}/data -type f -printf '%s %p\\n' | sort -n | tail -1 | cut -d' ' -f2)
+size=$(stat -c %s "$pack")
+head -c 64 /dev/urandom | dd of="$pack" bs=1 seek=$((size / 2)) conv=notrunc status=none
 """)
         res = invoke("backup.drill", "--inventory", INVENTORY)
         assert res.returncode == 1, res.stdout[-4000:] + res.stderr[-2000:]
