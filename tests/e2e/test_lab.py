@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bilgiislem import REPO_ROOT, lab
-from bilgiislem.ansible_run import parse_recap
+from bilgiislem.ansible_run import parse_recap, vault_password_file
 from bilgiislem.inventory import load
 from bilgiislem.lab.manage import ssh_cmd
 
@@ -247,9 +247,14 @@ def test_a_change_that_cuts_ssh_is_reverted_automatically(fresh_lab, tmp_path):
                      "hardening_guard_confirm_timeout: 15\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
     env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
+    # Run from the repository root with the root ansible.cfg, as AWX does; like AWX's vault
+    # credential, the lab's vault password is given on the command line.
+    vault_pw = vault_password_file(REPO_ROOT / INVENTORY)
+    assert vault_pw is not None and vault_pw.is_file()
     started = time.monotonic()
     res = subprocess.run(
-        ["ansible-playbook", "playbooks/hardening.yml", "--limit", target, "-e", f"@{extra}"],
+        ["ansible-playbook", "playbooks/hardening.yml", "--limit", target, "-e", f"@{extra}",
+         "--vault-password-file", str(vault_pw)],
         cwd=REPO_ROOT, env=env, text=True, capture_output=True, check=False, timeout=600)
     took = time.monotonic() - started
     assert res.returncode != 0, res.stdout[-3000:]
