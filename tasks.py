@@ -157,9 +157,6 @@ def lint(c: Context) -> None:
 def molecule(c: Context, role: str | None = None) -> None:
     """Molecule: converge → idempotence → check mode (0 changed) → verify, per role."""
     roles = [role] if role else mol.roles_with_scenarios()
-    if not role:
-        for name, why in sorted(mol.IN_PROGRESS.items()):
-            ui.warn(f"molecule scenario of role {name} skipped: {why}")
     failed = []
     for r in roles:
         ui.step(f"molecule scenario of role {r}")

@@ -31,17 +31,9 @@ class ScenarioResult:
     detail: str = ""
 
 
-# Scenarios of work in progress: not run by default (so not by CI), only with --role. Each
-# entry says why; remove it once the scenario passes.
-IN_PROGRESS: dict[str, str] = {
-    "backup_client": "issue 4 in progress: passed one whole run, not yet the lab test",
-}
-
-
 def roles_with_scenarios() -> list[str]:
-    """Roles whose scenario runs by default (IN_PROGRESS ones are left out)."""
-    return sorted(name for p in ROLES_DIR.glob("*/molecule/default/molecule.yml")
-                  if (name := p.parent.parent.parent.name) not in IN_PROGRESS)
+    return sorted(p.parent.parent.parent.name
+                  for p in ROLES_DIR.glob("*/molecule/default/molecule.yml"))
 
 
 def _env(role: str, image_tag: str) -> dict[str, str]:

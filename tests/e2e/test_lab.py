@@ -13,49 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
+from labtools import INVENTORY, invoke, ssh, ssh_argv
 
 from bilgiislem import REPO_ROOT, lab
 from bilgiislem.ansible_run import parse_recap, vault_password_file
-from bilgiislem.inventory import load
-from bilgiislem.lab.manage import ssh_cmd
 
 pytestmark = pytest.mark.lab
-
-INVENTORY = "inventory/lab"
-INVOKE = str(Path(sys.executable).parent / "invoke")
-
-
-def invoke(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    return subprocess.run([INVOKE, *args], cwd=REPO_ROOT, env=env, text=True,
-                          capture_output=True, check=False, timeout=1200)
-
-
-@pytest.fixture(scope="module")
-def inv():
-    return load(REPO_ROOT / INVENTORY)
-
-
-@pytest.fixture(scope="module")
-def fresh_lab(inv):
-    """Recreate the containers so the first deploy converges from scratch (image is cached)."""
-    lab.down(inv.municipality.code)
-    lab.up(inv)
-    return inv
-
-
-def _ssh_argv(inv, host: str) -> list[str]:
-    h = next(x for x in inv.hosts if x.name == host)
-    key = inv.resolve(inv.connection.private_key_file)
-    known = inv.resolve(inv.connection.known_hosts_file)
-    return ssh_cmd(key, known, inv.connection.user, inv.management_ip(h))
-
-
-def ssh(inv, host: str, *cmd: str) -> str:
-    res = subprocess.run([*_ssh_argv(inv, host), *cmd],
-                         capture_output=True, text=True, check=True, timeout=60)
-    return res.stdout.strip()
-
 
 def ntp_query(ip: str, timeout: float = 2.0) -> tuple[int, float]:
     """A real SNTP client request (RFC 4330): returns (stratum, server transmit time)."""
@@ -74,8 +37,8 @@ def test_lab_up_is_idempotent(fresh_lab):
     assert plan.actions == [], f"second lab.up changed things: {plan.actions}"
 
 
-def test_first_deploy_converges(fresh_lab):
-    res = invoke("deploy", "--inventory", INVENTORY)
+def test_first_deploy_converges(fresh_lab, first_deploy):
+    res = first_deploy
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
     recap = parse_recap(res.stdout)
     assert {r.host for r in recap} == {h.name for h in fresh_lab.hosts}
@@ -83,8 +46,8 @@ def test_first_deploy_converges(fresh_lab):
     assert "Özet / summary" in res.stdout
 
 
-def test_hosts_answer_real_clients(fresh_lab):
-    inv = fresh_lab
+def test_hosts_answer_real_clients(deployed):
+    inv = deployed
     for h in inv.hosts:
         assert ssh(inv, h.name, "hostname", "-f") == f"{h.name}.{inv.municipality.domain}"
         assert ssh(inv, h.name, "date", "+%Z%z") == "+03+0300"
@@ -97,8 +60,8 @@ def test_hosts_answer_real_clients(fresh_lab):
             assert line.split()[0] == inv.management_ip(other)
 
 
-def test_ntp_server_serves_time_and_clients_follow_it(fresh_lab):
-    inv = fresh_lab
+def test_ntp_server_serves_time_and_clients_follow_it(deployed):
+    inv = deployed
     server = inv.hosts_with_role("ntp_server")[0]
     server_ip = inv.management_ip(server)
     stratum, remote = ntp_query(server_ip)
@@ -115,7 +78,7 @@ def test_ntp_server_serves_time_and_clients_follow_it(fresh_lab):
     assert server_ip in tracking, tracking
 
 
-def test_second_deploy_changes_nothing(fresh_lab):
+def test_second_deploy_changes_nothing(deployed):
     res = invoke("deploy", "--inventory", INVENTORY)
     assert res.returncode == 0, res.stdout[-4000:]
     recap = parse_recap(res.stdout)
@@ -134,7 +97,7 @@ def _changed_tasks(output: str) -> list[str]:
     return sorted(changed)
 
 
-def test_check_mode_on_converged_lab_changes_nothing(fresh_lab):
+def test_check_mode_on_converged_lab_changes_nothing(deployed):
     res = invoke("deploy", "--inventory", INVENTORY, "--check", "--diff")
     assert res.returncode == 0, res.stdout[-4000:]
     recap = parse_recap(res.stdout)
@@ -162,7 +125,7 @@ def _login(inv, user: str, key: Path, host: str, *extra: str) -> subprocess.Comp
         capture_output=True, text=True, check=False, timeout=60)
 
 
-def test_admin_keys_follow_the_personnel_file(fresh_lab, tmp_path):
+def test_admin_keys_follow_the_personnel_file(deployed, tmp_path):
     """An admin logs in with the key from personel.yml and gets sudo; when the key is removed
     from the data, the next deploy removes it from the host and the login fails."""
     key = tmp_path / "admin_key"
@@ -177,25 +140,25 @@ def test_admin_keys_follow_the_personnel_file(fresh_lab, tmp_path):
         first_key, f"      - {key.with_suffix('.pub').read_text().strip()}\n{first_key}", 1))
     res = invoke("deploy", "--inventory", str(copy), "--playbook", "common", "--limit", "srv-log")
     assert res.returncode == 0, res.stdout[-4000:]
-    login = _login(fresh_lab, "sukru.ozturk", key, "srv-log")
+    login = _login(deployed, "sukru.ozturk", key, "srv-log")
     assert login.returncode == 0 and login.stdout.strip() == "root", login.stderr
     # Passwords are refused outright: the server offers public keys only.
-    pw = _login(fresh_lab, "sukru.ozturk", key, "srv-log",
+    pw = _login(deployed, "sukru.ozturk", key, "srv-log",
                 "-o", "PreferredAuthentications=password,keyboard-interactive",
                 "-o", "PubkeyAuthentication=no")
     assert pw.returncode == 255 and "Permission denied (publickey)" in pw.stderr, pw.stderr
     # The admin who left gets no account on a server that never had one; the key is revoked.
-    revoked = ssh(fresh_lab, "srv-log", "cat", "/etc/ssh/revoked_keys")
+    revoked = ssh(deployed, "srv-log", "cat", "/etc/ssh/revoked_keys")
     assert "AAAAC3NzaC1lZDI1NTE5AAAAICT116xG064M7/ClMGdVo0fRYoUydf4vbpQYol1yN/Y+" in revoked
     # Back to the real data: the e2e key is gone from the host.
     res = invoke("deploy", "--inventory", INVENTORY, "--playbook", "common", "--limit", "srv-log")
     assert res.returncode == 0, res.stdout[-4000:]
-    login = _login(fresh_lab, "sukru.ozturk", key, "srv-log")
+    login = _login(deployed, "sukru.ozturk", key, "srv-log")
     assert login.returncode == 255 and "Permission denied" in login.stderr, login.stderr
 
 
-def test_log_line_reaches_the_collector_even_across_an_outage(fresh_lab):
-    inv = fresh_lab
+def test_log_line_reaches_the_collector_even_across_an_outage(deployed):
+    inv = deployed
     collector = inv.hosts_with_role("log_collector")[0].name
     marker = f"e2e-{time.time_ns()}"
 
@@ -203,7 +166,7 @@ def test_log_line_reaches_the_collector_even_across_an_outage(fresh_lab):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             found = subprocess.run(
-                [*_ssh_argv(inv, collector), "sudo", "grep", "-rl", tag, "/var/log/uzak/gw-merkez"],
+                [*ssh_argv(inv, collector), "sudo", "grep", "-rl", tag, "/var/log/uzak/gw-merkez"],
                 capture_output=True, text=True, check=False, timeout=60)
             if found.returncode == 0:
                 return True
@@ -222,8 +185,8 @@ def test_log_line_reaches_the_collector_even_across_an_outage(fresh_lab):
     assert arrived(f"{marker}-queued")
 
 
-def test_firewall_opens_only_the_services_of_the_host_roles(fresh_lab):
-    inv = fresh_lab
+def test_firewall_opens_only_the_services_of_the_host_roles(deployed):
+    inv = deployed
     ruleset = ssh(inv, "srv-log", "sudo", "nft", "list", "ruleset")
     assert "policy drop" in ruleset
     for port in ("udp dport 123", "tcp dport 514"):
@@ -235,10 +198,10 @@ def test_firewall_opens_only_the_services_of_the_host_roles(fresh_lab):
     assert ssh(inv, "gw-merkez", probe.format(5432)) == "closed"
 
 
-def test_a_change_that_cuts_ssh_is_reverted_automatically(fresh_lab, tmp_path):
+def test_a_change_that_cuts_ssh_is_reverted_automatically(deployed, tmp_path):
     """Push a firewall that only admits SSH from a network nobody is on. The guard must
     restore the previous rules by itself and the run must say so."""
-    inv = fresh_lab
+    inv = deployed
     target = "gw-itfaiye"
     before = ssh(inv, target, "sudo", "nft", "list", "ruleset")
     extra = tmp_path / "cut-ssh.yml"
@@ -287,9 +250,9 @@ def test_invalid_inventory_stops_before_any_host(fresh_lab, tmp_path):
     assert after == before  # no deploy record: nothing ran
 
 
-def test_lab_status_reports_running_services(fresh_lab):
+def test_lab_status_reports_running_services(deployed):
     res = invoke("lab.status", "--inventory", INVENTORY)
     assert res.returncode == 0, res.stdout + res.stderr
-    for h in fresh_lab.hosts:
+    for h in deployed.hosts:
         row = next(line for line in res.stdout.splitlines() if line.startswith(h.name + " "))
         assert "running" in row and " ok " in row and "chrony" in row

@@ -4,7 +4,8 @@ differences, append-only refusal from a client, and finally a corrupted pack tha
 report by set name. The corruption test runs last and repairs after itself (the damaged
 repository is removed and re-initialised by a deploy of playbooks/backup.yml).
 
-Run by `./scripts/invoke test` after test_lab.py (marker: lab). Uses the lab test's fixtures.
+Run by `./scripts/invoke test` after test_lab.py (marker: lab), on the lab that test deployed
+(the fixtures in conftest.py recreate and deploy the lab once per run).
 """
 
 from __future__ import annotations
@@ -14,16 +15,11 @@ import shlex
 import subprocess
 
 import pytest
-from test_lab import INVENTORY, _ssh_argv, fresh_lab, inv, invoke  # noqa: F401
+from labtools import INVENTORY, invoke, ssh_argv
 
 from bilgiislem import REPO_ROOT
 
-pytestmark = [
-    pytest.mark.lab,
-    # Issue 4 is in progress: this test has not yet passed against the lab, and
-    # playbooks/site.yml does not deploy backups yet. Remove the skip with the site.yml import.
-    pytest.mark.skip(reason="backups in progress (issue 4): not yet green in the lab"),
-]
+pytestmark = pytest.mark.lab
 
 DB_HOST = "srv-db"
 REPO_HOST = "srv-yedek"
@@ -35,7 +31,7 @@ EVIDENCE = REPO_ROOT / "evidence" / "backup"
 def root(lab_inv, host: str, script: str, check: bool = True,
          timeout: int = 600) -> subprocess.CompletedProcess[str]:
     """Run a shell script as root on a lab host (the automation account has sudo)."""
-    res = subprocess.run([*_ssh_argv(lab_inv, host), "sudo", "sh", "-c", shlex.quote(script)],
+    res = subprocess.run([*ssh_argv(lab_inv, host), "sudo", "sh", "-c", shlex.quote(script)],
                          capture_output=True, text=True, check=False, timeout=timeout)
     if check and res.returncode != 0:
         raise AssertionError(f"{host}: {script}\nrc {res.returncode}\n{res.stdout}\n{res.stderr}")
@@ -61,14 +57,6 @@ def latest_drill() -> dict:
     """The evidence record `invoke backup.drill` wrote last (evidence/backup/<time>-drill.json)."""
     newest = sorted(EVIDENCE.glob("*-drill.json"))[-1]
     return json.loads(newest.read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def deployed(fresh_lab):  # noqa: F811 - the fixture imported from test_lab
-    """The lab with site.yml deployed (test_lab.py deploys it first; deploy again if not)."""
-    res = invoke("deploy", "--inventory", INVENTORY)
-    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
-    return fresh_lab
 
 
 @pytest.fixture(scope="module")
