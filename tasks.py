@@ -306,8 +306,8 @@ from bilgiislem.backup import report as backup_report  # noqa: E402
 from bilgiislem.backup import status as backup_status  # noqa: E402
 
 
-def _with_backups(inventory: str, limit: str | None = None) -> Inventory:
-    inv = _validated(inventory, limit)
+def _with_backups(inventory: str) -> Inventory:
+    inv = _validated(inventory)
     if inv.backups is None:
         ui.error(f"{inventory} has no backups.yml: no backup set is declared")
         raise Exit(code=EXIT_INVALID)
@@ -315,13 +315,21 @@ def _with_backups(inventory: str, limit: str | None = None) -> Inventory:
 
 
 @task(name="drill",
-      help={"inventory": INVENTORY_HELP, "limit": "only these hosts/groups (Ansible --limit)",
+      help={"inventory": INVENTORY_HELP,
+            "set": "only these sets (comma-separated names from backups.yml)",
+            "client": "only the sets of these client hosts (comma-separated)",
             "dry_run": "only list the sets that would be restored; contact nothing"})
-def backup_drill_task(c: Context, inventory: str = DEFAULT_INVENTORY, limit: str | None = None,
-                      dry_run: bool = False) -> None:
+def backup_drill_task(c: Context, inventory: str = DEFAULT_INVENTORY,
+                      set: str | None = None,  # the option is --set
+                      client: str | None = None, dry_run: bool = False) -> None:
     """Restore drill: restore every set's newest snapshot, compare, RPO/RTO, evidence."""
-    inv = _with_backups(inventory, limit)
-    code = backup_report.run(inv, inventory, limit=limit, dry_run=dry_run,
+    inv = _with_backups(inventory)
+    errors = backup_report.selection_errors(inv, set, client)
+    for error in errors:
+        ui.error(error)
+    if errors:
+        raise Exit(code=EXIT_INVALID)
+    code = backup_report.run(inv, inventory, sets=set, clients=client, dry_run=dry_run,
                              ensure_secrets=lambda: _ensure_secrets(inv, inventory))
     if code:
         raise Exit(code=code)

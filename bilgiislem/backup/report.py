@@ -12,13 +12,13 @@ evidence: ``evidence/backup/<UTC time>-drill.json`` and a Turkish ``.html`` for 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bilgiislem import REPO_ROOT, ansible_run, ui
-from bilgiislem.audit.hardening import select_hosts
 from bilgiislem.backup import common
 from bilgiislem.inventory import Inventory
 
@@ -27,16 +27,38 @@ PASS, FAIL = "PASS", "FAIL"
 EXIT_OK, EXIT_FAILED = 0, 1
 
 
-def expected(inv: Inventory, limit: str | None = None) -> list[dict[str, Any]]:
-    """Every (set, client) the inventory declares, within an Ansible ``--limit``: the sets of
-    the clients it selects, or all of them when it selects a repository host."""
+def _names(text: str | None) -> list[str]:
+    return [n.strip() for n in (text or "").split(",") if n.strip()]
+
+
+def selection_errors(inv: Inventory, sets: str | None, clients: str | None) -> list[str]:
+    """``--set``/``--client`` names that backups.yml does not declare, each with a hint."""
     if inv.backups is None:
         return []
-    selected = set(select_hosts(inv, limit))
-    servers = {inv.backups.repository, inv.backups.offsite} - {None}
-    everything = not limit or bool(selected & servers)
+    errors = []
+    for option, given, known in (
+            ("--set", _names(sets), sorted({s.name for s in inv.backups.sets})),
+            ("--client", _names(clients), sorted({h for s in inv.backups.sets for h in s.hosts}))):
+        for name in given:
+            if name not in known:
+                guess = difflib.get_close_matches(name, known, n=1)
+                errors.append(f"{option} {name!r} is not a {option[2:]} of backups.yml"
+                              + (f"; did you mean {guess[0]!r}?" if guess else "")
+                              + f" (known: {', '.join(known)})")
+    return errors
+
+
+def expected(inv: Inventory, sets: str | None = None,
+             clients: str | None = None) -> list[dict[str, Any]]:
+    """Every (set, client) the inventory declares, narrowed to the comma-separated set names
+    and client hosts given (none given: all)."""
+    if inv.backups is None:
+        return []
+    want_sets, want_clients = _names(sets), _names(clients)
     return [{"set": s.name, "client": h, "type": s.type, "classes": list(s.classes)}
-            for s in inv.backups.sets for h in s.hosts if everything or h in selected]
+            for s in inv.backups.sets for h in s.hosts
+            if (not want_sets or s.name in want_sets)
+            and (not want_clients or h in want_clients)]
 
 
 def _verdict(item: dict[str, Any]) -> tuple[str, list[str]]:
@@ -63,9 +85,10 @@ def _verdict(item: dict[str, Any]) -> tuple[str, list[str]]:
     return (PASS if ok else FAIL), reasons
 
 
-def merge(inv: Inventory, dest: Path, meta: dict[str, Any],
-          limit: str | None = None) -> dict[str, Any]:
-    """The evidence record: every repository host's results, checked against the inventory."""
+def merge(inv: Inventory, dest: Path, meta: dict[str, Any], only_sets: str | None = None,
+          only_clients: str | None = None) -> dict[str, Any]:
+    """The evidence record: every repository host's results, checked against the inventory
+    (narrowed to ``only_sets``/``only_clients`` as the drill was)."""
     files, problems = common.read_json_files(list(dest.glob("*.json")))
     repositories, sets = [], []
     for path, data in files:
@@ -78,7 +101,7 @@ def merge(inv: Inventory, dest: Path, meta: dict[str, Any],
             status, reasons = _verdict(item)
             sets.append({**item, "repository_host": data.get("repository_host", path.stem),
                          "status": status, "reasons": reasons})
-    want = expected(inv, limit)
+    want = expected(inv, only_sets, only_clients)
     seen = {(s.get("set"), s.get("client")) for s in sets}
     missing = [{"set": w["set"], "client": w["client"]} for w in want
                if (w["set"], w["client"]) not in seen]
@@ -89,7 +112,7 @@ def merge(inv: Inventory, dest: Path, meta: dict[str, Any],
     return {
         **meta,
         "kind": "backup-drill",
-        "limit": limit,
+        "selection": {"sets": _names(only_sets), "clients": _names(only_clients)},
         "repositories": repositories,
         "sets": sets,
         "missing": missing,
@@ -123,14 +146,16 @@ def write(record: dict[str, Any], stamp: str, folder: Path = common.EVIDENCE_DIR
     return path
 
 
-def run(inv: Inventory, inventory: str, *, limit: str | None = None, dry_run: bool = False,
+def run(inv: Inventory, inventory: str, *, sets: str | None = None,
+        clients: str | None = None, dry_run: bool = False,
         ensure_secrets: Callable[[], object] | None = None) -> int:
     """Drill, evaluate and write the evidence; return the exit code (0 all sets PASS)."""
-    want = expected(inv, limit)
-    ui.step(f"restore drill of {inventory}{f' (limit {limit})' if limit else ''}: "
+    want = expected(inv, sets, clients)
+    narrowed = ", ".join(f"{k} {v}" for k, v in (("sets", sets), ("clients", clients)) if v)
+    ui.step(f"restore drill of {inventory}{f' ({narrowed})' if narrowed else ''}: "
             f"{len(want)} set(s) on repository {inv.backups.repository if inv.backups else '-'}")
     if not want:
-        ui.error("no backup set to drill" + (f" within --limit {limit!r}" if limit else ""))
+        ui.error("no backup set to drill" + (f" for {narrowed}" if narrowed else ""))
         return EXIT_FAILED
     if dry_run:
         for w in want:
@@ -143,10 +168,13 @@ def run(inv: Inventory, inventory: str, *, limit: str | None = None, dry_run: bo
         ensure_secrets()
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     with tempfile.TemporaryDirectory(prefix="bilgiislem-drill-") as tmp:
-        result = ansible_run.playbook(PLAYBOOK, REPO_ROOT / inventory, limit=limit,
-                                      extra_vars={"backup_drill_dest": str(Path(tmp))})
+        result = ansible_run.playbook(PLAYBOOK, REPO_ROOT / inventory,
+                                      extra_vars={"backup_drill_dest": str(Path(tmp)),
+                                                  "backup_drill_sets": ",".join(_names(sets)),
+                                                  "backup_drill_clients":
+                                                      ",".join(_names(clients))})
         record = merge(inv, Path(tmp), ansible_run.provenance("backup-drill", inventory, now),
-                       limit)
+                       sets, clients)
     record["ansible_returncode"] = result.returncode
     if result.returncode != 0 and record["status"] == PASS:
         record["problems"].append(f"ansible-playbook ended with code {result.returncode}")

@@ -162,10 +162,14 @@ pack=$(find {repo}/data -type f -printf '%s %p\\n' | sort -n | tail -1 | cut -d'
 size=$(stat -c %s "$pack")
 head -c 64 /dev/urandom | dd of="$pack" bs=1 seek=$((size / 2)) conv=notrunc status=none
 """)
-        res = invoke("backup.drill", "--inventory", INVENTORY)
+        # Only this set: the drill takes the selection, and nothing else is reported missing.
+        res = invoke("backup.drill", "--inventory", INVENTORY, "--set", "otomasyon-db",
+                     "--client", DB_HOST)
         assert res.returncode == 1, res.stdout[-4000:] + res.stderr[-2000:]
-        db = next(s for s in latest_drill()["sets"]
-                  if s["client"] == DB_HOST and s["set"] == "otomasyon-db")
+        record = latest_drill()
+        assert [(s["set"], s["client"]) for s in record["sets"]] == [("otomasyon-db", DB_HOST)]
+        assert record["missing"] == []
+        db = record["sets"][0]
         assert db["status"] == "FAIL" and db["check"] == "failed", db
         assert any("otomasyon-db" in r for r in db["reasons"]), db
         assert "otomasyon-db" in res.stdout + res.stderr

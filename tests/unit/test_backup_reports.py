@@ -101,12 +101,37 @@ def test_drill_with_no_results_or_broken_file_fails(tmp_path: Path) -> None:
     assert rec["problems"][0].startswith("srv-yedek.json: not readable JSON")
 
 
-def test_drill_limit_selects_the_sets_of_the_selected_clients() -> None:
+def test_drill_selection_by_set_and_client() -> None:
     inv = load(LAB)
-    assert [(e["set"], e["client"]) for e in report.expected(inv, "srv-log")] == [
+    assert [(e["set"], e["client"]) for e in report.expected(inv, clients="srv-log")] == [
         ("etc", "srv-log"), ("log-arsivi", "srv-log")]
-    assert len(report.expected(inv, "backup_server")) == 4  # the repository: every set
+    assert sorted((e["set"], e["client"]) for e in report.expected(inv, sets="etc")) == [
+        ("etc", "srv-db"), ("etc", "srv-log")]
+    assert sorted((e["set"], e["client"]) for e in
+                  report.expected(inv, sets="etc, otomasyon-db", clients="srv-db")) == [
+        ("etc", "srv-db"), ("otomasyon-db", "srv-db")]
     assert len(report.expected(inv)) == 4
+    assert report.selection_errors(inv, "etc,otomasyon-db", "srv-db") == []
+
+
+def test_drill_selection_names_unknown_sets_and_clients() -> None:
+    inv = load(LAB)
+    assert report.selection_errors(inv, "otomasyon", "srv-dbb,gw-merkez") == [
+        "--set 'otomasyon' is not a set of backups.yml; did you mean 'otomasyon-db'? "
+        "(known: etc, log-arsivi, otomasyon-db)",
+        "--client 'srv-dbb' is not a client of backups.yml; did you mean 'srv-db'? "
+        "(known: srv-db, srv-log)",
+        "--client 'gw-merkez' is not a client of backups.yml (known: srv-db, srv-log)",
+    ]
+
+
+def test_drill_selection_missing_counts_only_selected_sets(tmp_path: Path) -> None:
+    inv = load(LAB)
+    only_db = {**GOOD, "sets": [s for s in GOOD["sets"] if s["client"] == "srv-db"]}
+    rec = report.merge(inv, _dest(tmp_path, only_db), META, only_clients="srv-db")
+    assert rec["status"] == "PASS" and rec["missing"] == []
+    assert rec["selection"] == {"sets": [], "clients": ["srv-db"]}
+    assert "srv-db" in report.render_html(rec)
 
 
 def test_drill_writes_json_and_html(tmp_path: Path) -> None:
