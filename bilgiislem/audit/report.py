@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from bilgiislem import REPO_ROOT
+from bilgiislem import REPO_ROOT, htmlreport
 from bilgiislem.audit import LYNIS_TARGET, OPENSCAP_TARGET, lynis, openscap
 from bilgiislem.audit.waivers import Waiver, match
 
@@ -280,17 +280,10 @@ def _tr_stamp(value: str | None) -> str:
 
 
 def _env() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
-                             autoescape=jinja2.select_autoescape(["html", "j2"]),
-                             undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True)
-    env.filters["pct"] = pct
-    env.filters["tr_time"] = _tr_time
-    env.filters["tr_stamp"] = _tr_stamp
-    env.filters["tr_num"] = lambda v: "—" if v is None else f"{v:.1f}".replace(".", ",")
-    env.filters["result_tr"] = lambda r: RESULT_TR.get(r, r)
-    env.filters["severity_tr"] = lambda s: SEVERITY_TR.get(s, s)
-    return env
+    return htmlreport.environment(
+        TEMPLATES, pct=pct, tr_time=_tr_time, tr_stamp=_tr_stamp,
+        tr_num=lambda v: "—" if v is None else f"{v:.1f}".replace(".", ","),
+        result_tr=lambda r: RESULT_TR.get(r, r), severity_tr=lambda s: SEVERITY_TR.get(s, s))
 
 
 def render_host(rec: dict[str, Any]) -> str:

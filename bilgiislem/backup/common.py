@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from bilgiislem import REPO_ROOT
+from bilgiislem import REPO_ROOT, htmlreport
 from bilgiislem.audit.report import TEMPLATES as AUDIT_TEMPLATES
 
 EVIDENCE_DIR = REPO_ROOT / "evidence" / "backup"
@@ -81,11 +81,5 @@ def write_json(path: Path, data: dict[str, Any]) -> Path:
 
 
 def jinja() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([TEMPLATES, AUDIT_TEMPLATES]),
-                             autoescape=jinja2.select_autoescape(["html", "j2"]),
-                             undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True)
-    env.filters["duration"] = duration
-    env.filters["size"] = size
-    env.filters["tr_time"] = tr_time
-    return env
+    return htmlreport.environment(TEMPLATES, AUDIT_TEMPLATES, duration=duration, size=size,
+                                  tr_time=tr_time)
