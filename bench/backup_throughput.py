@@ -38,7 +38,6 @@ from typing import Any
 from bilgiislem.lab import image, podman
 
 NAME = "bench-backup"
-CAPABILITIES = "NET_RAW,NET_ADMIN"  # as the lab and Molecule containers
 DATA = "/srv/veri"
 WORK = "/var/tmp/bench"
 TIMEOUT = 1800  # seconds for one step (podman.exec_ allows 120)
@@ -123,19 +122,6 @@ def timed(script: str) -> tuple[float, str]:
     started = time.monotonic()
     out = sh(script)
     return time.monotonic() - started, out
-
-
-def start(tag: str) -> None:
-    podman.run("rm", "-f", "-t", "1", NAME, check=False)  # left over from an earlier run
-    podman.run("run", "-d", "--name", NAME, "--hostname", NAME, "--systemd=always",
-               "--no-hosts", "--stop-timeout", "5", "--cap-add", CAPABILITIES, tag, "/sbin/init")
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        state = podman.exec_(NAME, "systemctl", "is-system-running", check=False).stdout
-        if state.strip() in ("running", "degraded"):
-            return
-        time.sleep(1)
-    sys.exit(f"{NAME} did not finish booting")
 
 
 def generate(size: int, day: int) -> None:
@@ -262,7 +248,7 @@ def main() -> None:
     args = parser.parse_args()
     tag, _ = image.ensure(say)
     say(f"starting {NAME} from {tag}; installing restic and zstd")
-    start(tag)
+    podman.start_throwaway(NAME, tag)
     try:
         sh("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
            "restic zstd > /dev/null")

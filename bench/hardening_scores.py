@@ -37,7 +37,6 @@ from bilgiislem.lab import image, podman
 
 STOCK = "bench-audit-stock"
 HARDENED = "bench-audit-hardened"
-CAPABILITIES = "NET_RAW,NET_ADMIN"  # as the lab and Molecule containers
 
 
 def say(message: str) -> None:
@@ -68,21 +67,6 @@ HARDEN_PLAYBOOK = """\
         hardening_ssh_login_user: ansible
         hardening_guard_enabled: false
 """
-
-
-def start(name: str, tag: str) -> None:
-    podman.run("rm", "-f", "-t", "1", name, check=False)  # left over from an earlier run
-    # The host name is the inventory name, as in the lab and Molecule (role common sets it).
-    podman.run("run", "-d", "--name", name, "--hostname", name,
-               "--systemd=always", "--no-hosts", "--stop-timeout", "5",
-               "--cap-add", CAPABILITIES, tag, "/sbin/init")
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        state = podman.exec_(name, "systemctl", "is-system-running", check=False).stdout
-        if state.strip() in ("running", "degraded"):
-            return
-        time.sleep(1)
-    sys.exit(f"{name} did not finish booting")
 
 
 def _inventory(name: str, folder: Path) -> Path:
@@ -207,13 +191,13 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-hardening-"))
     try:
         say(f"stock: starting {STOCK} from {tag}")
-        start(STOCK, tag)
+        podman.start_throwaway(STOCK, tag)
         say(f"stock: scanning {STOCK} (Lynis ~25 s, OpenSCAP ~5 s)")
         stock = figures(scan_container(STOCK, content, work / "stock", waiver_list))
         hardened = None
         if args.harden:
             say(f"hardened: starting {HARDENED} and converging roles common + hardening")
-            start(HARDENED, tag)
+            podman.start_throwaway(HARDENED, tag)
             seconds = harden(HARDENED, work)
             say(f"hardened: converged in {seconds:.0f} s; scanning {HARDENED}")
             hardened = figures(scan_container(HARDENED, content, work / "hardened",

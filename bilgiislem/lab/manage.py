@@ -266,20 +266,14 @@ def _create(h: HostSpec, p: Plan) -> None:
 
 
 def _wait_ready(container: str) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
-    state = ""
-    while time.monotonic() < deadline:
-        res = podman.exec_(container, "systemctl", "is-system-running", check=False)
-        state = res.stdout.strip()
-        if state in ("running", "degraded"):
-            if state == "degraded":
-                failed = podman.exec_(container, "systemctl", "--failed", "--no-legend",
-                                      "--plain", check=False).stdout.strip()
-                ui.warn(f"{container}: systemd is degraded: {failed}")
-            return
-        time.sleep(1)
-    raise LabError(f"{container} did not finish booting in {READY_TIMEOUT}s "
-                   f"(systemd state: {state or 'unknown'})")
+    try:
+        state = podman.wait_booted(container, READY_TIMEOUT)
+    except podman.PodmanError as exc:
+        raise LabError(str(exc)) from None
+    if state == "degraded":
+        failed = podman.exec_(container, "systemctl", "--failed", "--no-legend", "--plain",
+                              check=False).stdout.strip()
+        ui.warn(f"{container}: systemd is degraded: {failed}")
 
 
 def _install_access(p: Plan, key: Path, known_hosts: Path) -> None:

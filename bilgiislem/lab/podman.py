@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +66,25 @@ def exec_(container: str, *cmd: str, input_data: bytes | None = None,
     args = ["exec", "-i", container, *cmd] if input_data is not None else \
         ["exec", container, *cmd]
     return run(*args, check=check, input_data=input_data, timeout=120)
+
+
+def wait_booted(container: str, timeout: float = 90) -> str:
+    """Wait until systemd in ``container`` has finished booting; its state (running/degraded)."""
+    deadline = time.monotonic() + timeout
+    state = ""
+    while time.monotonic() < deadline:
+        state = exec_(container, "systemctl", "is-system-running", check=False).stdout.strip()
+        if state in ("running", "degraded"):
+            return state
+        time.sleep(1)
+    raise PodmanError(f"{container} did not finish booting in {timeout:.0f}s "
+                      f"(systemd state: {state or 'unknown'})")
+
+
+def start_throwaway(name: str, image: str, capabilities: str = "NET_RAW,NET_ADMIN") -> None:
+    """A booted systemd container outside the lab (benchmarks): replaces one of that name.
+    Host name = container name and the capabilities of the lab and Molecule containers."""
+    run("rm", "-f", "-t", "1", name, check=False)  # left over from an earlier run
+    run("run", "-d", "--name", name, "--hostname", name, "--systemd=always", "--no-hosts",
+        "--stop-timeout", "5", "--cap-add", capabilities, image, "/sbin/init")
+    wait_booted(name)
