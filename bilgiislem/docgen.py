@@ -210,6 +210,8 @@ FIELD_DOCS: dict[str, str] = {
     "interface.",
     "Host.databases": "Databases the host serves (only with role `database`); backup sets "
     "of type `postgresql`/`mariadb` name them.",
+    "Host.database_engine": "The database server of a host with role `database`: "
+    "`postgresql` (default) or `mariadb`, one per host; its backup sets have the same type.",
     # backups.yml
     "BackupsFile.repository": "Host with role `backup_server` that keeps the backup "
     "repositories. Clients may only append to it; it prunes by class.",

@@ -36,9 +36,11 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
         "interfaces": interfaces,
         # nftables: services of the host's roles, and where SSH may come from (the internal
         # networks plus the network Ansible reaches the host through).
-        "firewall_allow": firewall.allow_rules(list(host.roles), internal),
+        "firewall_allow": firewall.allow_rules(host, internal),
         "firewall_ssh_sources": sorted({*internal, mgmt_net.cidr}),
     }
+    if "database" in host.roles:
+        result["database_engine"] = host.database_engine
     if host.databases:
         result["databases"] = list(host.databases)
     if name in inv.backup_clients():

@@ -256,6 +256,10 @@ def _host_databases(c: _Collector, inv: Inventory) -> None:
             c.add(f, ("hosts", i, "databases"), list(h.databases),
                   f"host {h.name!r} lists databases but has no role 'database'",
                   "add 'database' to its roles, or remove 'databases'")
+        if "database_engine" in h.model_fields_set and "database" not in h.roles:
+            c.add(f, ("hosts", i, "database_engine"), h.database_engine,
+                  f"host {h.name!r} sets database_engine but has no role 'database'",
+                  "add 'database' to its roles, or remove 'database_engine'")
 
 
 def _backup_server(c: _Collector, inv: Inventory, key: str, name: str) -> None:
@@ -322,6 +326,13 @@ def _backups(c: _Collector, inv: Inventory) -> None:
                 c.add(f, (*loc, "hosts", j), name, f"host {name!r} has no role 'database'",
                       f"a {s.type} set backs up a database host: add role 'database' and "
                       "its 'databases' in hosts.yml, or use a files set")
+                continue
+            if host.database_engine != s.type:
+                c.add(f, (*loc, "type"), s.type,
+                      f"{s.type} set {s.name!r} backs up host {name!r}, which runs "
+                      f"{host.database_engine}",
+                      f"use 'type: {host.database_engine}', or set "
+                      f"'database_engine: {s.type}' on {name} in hosts.yml")
                 continue
             for k, db in enumerate(s.databases):
                 if db not in host.databases:

@@ -8,7 +8,7 @@ rule, and the docs list it. ``internal`` means every non-WAN network of the inve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from bilgiislem.inventory import models
 
@@ -36,23 +36,37 @@ ROLE_SERVICES: dict[str, tuple[Service, ...]] = {
     "vpn_hub": (Service("wireguard", "udp", 51820, "any"),),
     "vpn_gateway": (Service("wireguard", "udp", 51820, "any"),),
     "nvr": (Service("rtsp", "tcp", 554), Service("nvr-web", "tcp", 443)),
-    "database": (Service("postgresql", "tcp", 5432),),
+    "database": (),  # by the host's database_engine: DATABASE_SERVICES
     "file_server": (Service("smb", "tcp", 445),),
     "mail_server": (Service("smtp", "tcp", 25, "any"), Service("submission", "tcp", 587),
                     Service("imaps", "tcp", 993)),
 }
+DATABASE_SERVICES: dict[str, Service] = {
+    "postgresql": Service("postgresql", "tcp", 5432),
+    "mariadb": Service("mariadb", "tcp", 3306),
+}
+assert set(DATABASE_SERVICES) == set(get_args(models.DatabaseEngine))
 assert set(ROLE_SERVICES) == set(models.HOST_ROLES), "every host role needs an entry"
 
 
-def allow_rules(roles: list[str], internal: list[str]) -> list[dict[str, object]]:
-    """hardening_nftables_allow entries for a host with these roles (deduplicated, in order)."""
+def services(host: models.Host) -> list[Service]:
+    """The services of the host's roles, in order (a database host: its engine's port)."""
+    out: list[Service] = []
+    for role in host.roles:
+        out += ROLE_SERVICES[role]
+        if role == "database":
+            out.append(DATABASE_SERVICES[host.database_engine])
+    return out
+
+
+def allow_rules(host: models.Host, internal: list[str]) -> list[dict[str, object]]:
+    """hardening_nftables_allow entries for the host (deduplicated, in order)."""
     out: list[dict[str, object]] = []
     seen: set[tuple[str, object]] = set()
-    for role in roles:
-        for svc in ROLE_SERVICES[role]:
-            if (svc.proto, svc.port) in seen:
-                continue
-            seen.add((svc.proto, svc.port))
-            out.append({"name": svc.name, "proto": svc.proto, "port": svc.port,
-                        "sources": list(internal) if svc.scope == "internal" else []})
+    for svc in services(host):
+        if (svc.proto, svc.port) in seen:
+            continue
+        seen.add((svc.proto, svc.port))
+        out.append({"name": svc.name, "proto": svc.proto, "port": svc.port,
+                    "sources": list(internal) if svc.scope == "internal" else []})
     return out

@@ -335,6 +335,9 @@ class Interface(Strict):
     ip: IPv4
 
 
+DatabaseEngine = Literal["postgresql", "mariadb"]
+
+
 class Host(Strict):
     name: HostName
     site: Slug
@@ -344,6 +347,8 @@ class Host(Strict):
     management_network: Slug | None = None
     # Databases the host serves (role database only); backups.yml refers to them.
     databases: list[Slug] = []
+    # The database server of a host with role database: PostgreSQL or MariaDB (one per host).
+    database_engine: DatabaseEngine = "postgresql"
 
 
 class HostsFile(Strict):

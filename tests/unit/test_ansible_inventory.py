@@ -1,7 +1,7 @@
 """What Ansible sees of the lab inventory: groups, host variables, --limit checks."""
 
 from bilgiislem import REPO_ROOT
-from bilgiislem.inventory import load
+from bilgiislem.inventory import firewall, load
 from bilgiislem.inventory.ansible import to_ansible, unknown_limit_names
 
 LAB = REPO_ROOT / "inventory" / "lab"
@@ -64,3 +64,14 @@ def test_firewall_rules_follow_host_roles():
     # SSH is reachable through the network Ansible uses, even when that is the WAN.
     assert "198.51.100.0/24" in gw["firewall_ssh_sources"]
     assert "198.51.100.0/24" not in log["firewall_ssh_sources"]
+
+
+def test_a_database_host_opens_the_port_of_its_engine():
+    db = to_ansible(LAB)["hosts"]["srv-db"]["vars"]
+    assert db["database_engine"] == "postgresql"
+    assert [(r["name"], r["port"]) for r in db["firewall_allow"]] == [("postgresql", 5432)]
+    assert "database_engine" not in to_ansible(LAB)["hosts"]["srv-log"]["vars"]
+    host = next(h for h in load(LAB).hosts if h.name == "srv-db")
+    mariadb = host.model_copy(update={"database_engine": "mariadb"})
+    assert [(r["name"], r["port"]) for r in firewall.allow_rules(mariadb, [])] == [
+        ("mariadb", 3306)]
