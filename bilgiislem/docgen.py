@@ -142,6 +142,8 @@ TYPE_DOCS: dict[str, tuple[str, str]] = {
     "Username": ("username", f"at most {naming.USERNAME_MAX} characters: lowercase ASCII "
                  "letters and digits, starting with a letter, with single `.` or `-` between "
                  "them (`ayse.celik`)"),
+    "Email": ("e-mail address", "`local@domain`, the local part in lowercase ASCII letters, "
+              "digits and `. _ + -` (`sukru.ozturk@ornekkoy.bel.tr`)"),
     "SshPublicKey": ("SSH public key", "one line of a `.pub` file: type, base64 key, optional "
                      "comment; ed25519, ECDSA or RSA of at least "
                      f"{models.SSH_RSA_MIN_BITS} bits (DSA is refused)"),
@@ -265,6 +267,11 @@ FIELD_DOCS: dict[str, str] = {
     "account is locked and kept, and the keys are revoked.",
     "Kisi.ssh_anahtarlari": "OpenSSH public keys, one line each. A key removed here is "
     "removed from every server at the next deploy.",
+    "Kisi.devir_alan": "Successor (sicil no of an active colleague) who receives the share "
+    "folder and the mailbox when the person leaves.",
+    "Kisi.eposta": "The person's mailbox, in the municipality's `domain`; unique.",
+    "Kisi.hizmetler": "Services beyond the directory account: `vpn` (remote access), "
+    "`kamera` (camera operator).",
 }
 
 

@@ -11,6 +11,7 @@ from bilgiislem.inventory import yamlio
 from bilgiislem.inventory.issues import Issue, Loc, loc_to_path
 
 if TYPE_CHECKING:
+    from bilgiislem.inventory import models
     from bilgiislem.inventory.loader import Inventory
 
 
@@ -208,6 +209,9 @@ def _personel(c: _Collector, inv: Inventory) -> None:
                       "every person needs their own key")
             else:
                 seen[body] = kloc
+    c.duplicates(f, ((("personel", i, "eposta"), k.eposta)
+                     for i, k in enumerate(inv.personel) if k.eposta is not None), "e-mail address")
+    by_sicil = {k.sicil_no: k for k in inv.personel}
     for i, k in enumerate(inv.personel):
         loc: Loc = ("personel", i)
         if k.mudurluk not in departments:
@@ -239,12 +243,44 @@ def _personel(c: _Collector, inv: Inventory) -> None:
                   "server administrator without SSH keys",
                   "add the person's public key under 'ssh_anahtarlari', "
                   "or set 'sunucu_yoneticisi: false'")
+        _successor(c, f, loc, k, by_sicil)
+        if k.eposta is not None:
+            domain = k.eposta.partition("@")[2]
+            if domain != inv.municipality.domain:
+                c.add(f, (*loc, "eposta"), k.eposta,
+                      f"e-mail domain {domain!r} is not the municipality's domain",
+                      f"mailboxes are in {inv.municipality.domain!r} (municipality.yml), e.g. "
+                      f"'{k.eposta.partition('@')[0]}@{inv.municipality.domain}'")
+        c.duplicates(f, (((*loc, "hizmetler", j), s) for j, s in enumerate(k.hizmetler)),
+                     "service")
         # Both parts of <given name>.<surname> need a letter that folds to ASCII.
         for part in ("ad", "soyad"):
             name = getattr(k, part)
             if not k.kullanici_adi and not any(ch.isalpha() for ch in naming.ascii_fold(name)):
                 c.add(f, (*loc, part), name, "cannot derive a username from this name",
                       "add an explicit 'kullanici_adi'")
+
+
+def _successor(c: _Collector, f: str, loc: Loc, k: models.Kisi,
+               by_sicil: dict[str, models.Kisi]) -> None:
+    """devir_alan names an active person other than k."""
+    if k.devir_alan is None:
+        return
+    where = (*loc, "devir_alan")
+    other = by_sicil.get(k.devir_alan)
+    if other is None:
+        guess = naming.suggest(k.devir_alan, sorted(by_sicil))
+        c.add(f, where, k.devir_alan, f"no person with sicil no {k.devir_alan!r}",
+              (f"did you mean {guess!r}? " if guess else "")
+              + "devir_alan is the sicil_no of a colleague in personel.yml")
+    elif other is k:
+        c.add(f, where, k.devir_alan, "a person cannot hand over to themselves",
+              "name the colleague who takes over the files and the mailbox")
+    elif other.durum != "aktif":
+        state = "has also left" if other.durum == "ayrildi" else "is on leave (izinli)"
+        c.add(f, where, k.devir_alan,
+              f"successor {other.ad} {other.soyad} ({other.sicil_no}) {state}",
+              "name an active colleague (durum: aktif) as devir_alan")
 
 
 def _host_databases(c: _Collector, inv: Inventory) -> None:

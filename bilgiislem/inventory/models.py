@@ -148,6 +148,23 @@ def _username(value: str) -> str:
     return value
 
 
+EMAIL_LOCAL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._+\-]{0,62}[a-z0-9])?$")
+
+
+def _email(value: str) -> str:
+    local, at, domain = value.partition("@")
+    if not at or not local or "@" in domain:
+        raise fail(f"{value!r} is not an e-mail address", "e.g. 'sukru.ozturk@ornekkoy.bel.tr'")
+    if not EMAIL_LOCAL_RE.match(local) or ".." in local:
+        hint = "lowercase ASCII letters, digits and . _ + - (not first or last)"
+        folded = naming.ascii_fold(local)
+        if folded != local and EMAIL_LOCAL_RE.match(folded):
+            hint += f"; for example {folded + '@' + domain!r}"
+        raise fail(f"{value!r} is not a valid e-mail address", hint)
+    _domain(domain)
+    return value
+
+
 def _sicil(value: str) -> str:
     if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z\-]{0,19}", value):
         raise fail(f"{value!r} is not a valid sicil no", "ASCII letters, digits and hyphens")
@@ -223,6 +240,7 @@ Locale = Annotated[StrictStr, AfterValidator(_locale)]
 PersonName = Annotated[StrictStr, AfterValidator(_person_name)]
 Username = Annotated[StrictStr, AfterValidator(_username)]
 Sicil = Annotated[StrictStr, AfterValidator(_sicil)]
+Email = Annotated[StrictStr, AfterValidator(_email)]
 Text = Annotated[StrictStr, Field(min_length=1, max_length=200)]
 VlanId = Annotated[StrictInt, Field(ge=1, le=4094)]
 Port = Annotated[StrictInt, Field(ge=1, le=65535)]
@@ -378,6 +396,9 @@ class DevicesFile(Strict):
 # personel.yml (Turkish keys: mirrors the personnel office's export)
 
 
+PERSON_SERVICES = ("vpn", "kamera")
+
+
 class Kisi(Strict):
     sicil_no: Sicil
     ad: PersonName
@@ -393,6 +414,13 @@ class Kisi(Strict):
     # these keys. Removing a key here removes it from the servers at the next deploy.
     sunucu_yoneticisi: StrictBool = False
     ssh_anahtarlari: list[SshPublicKey] = []
+    # Successor (devir alan, by sicil no): receives the share folder and the mailbox when the
+    # person leaves (Amasya 18ç, Efeler 14.3).
+    devir_alan: Sicil | None = None
+    # The person's mailbox, in the municipality's domain.
+    eposta: Email | None = None
+    # Services beyond the directory account: VPN from outside, camera operator (NVR).
+    hizmetler: list[Literal[PERSON_SERVICES]] = []  # type: ignore[valid-type]
 
 
 class PersonelFile(Strict):
