@@ -1,0 +1,1 @@
+../../../bilgiislem/backup/mariadb_sql.py
