@@ -122,6 +122,9 @@ FILE_CHECKS: dict[str, list[str]] = {
 
 # Reusable constrained types of models.py, by their name there: (type, allowed values).
 TYPE_DOCS: dict[str, tuple[str, str]] = {
+    "Realm": ("Kerberos realm", "a DNS domain, written in capitals (`AD.ORNEKKOY.BEL.TR`)"),
+    "NetbiosName": ("NetBIOS name", "1 to 15 uppercase ASCII letters, digits or hyphens, "
+                    "starting with a letter (`ORNEKKOY`)"),
     "Slug": ("code", "lowercase ASCII letters and digits, words joined by single hyphens, "
              "starting with a letter (`bilgi-islem`)"),
     "Platform": ("platform name", "lowercase ASCII words joined by `_` or `-`, as netmiko "
@@ -175,6 +178,21 @@ FIELD_DOCS: dict[str, str] = {
     "Municipality.departments": "Departments (müdürlükler); personel.yml refers to them.",
     "Department.code": "Department code, e.g. `bilgi-islem`.",
     "Department.name": "Department name, e.g. `Bilgi İşlem Müdürlüğü`.",
+    "Municipality.directory": "The Active Directory domain of the host with role `directory`.",
+    "Directory.realm": "Kerberos realm and AD DNS domain; default `AD.<domain>` in capitals.",
+    "Directory.netbios": "NetBIOS (pre-Windows 2000) domain name; default the `code` in "
+                         "capitals without hyphens, at most 15 characters.",
+    "Directory.password_policy": "The domain's password policy.",
+    "PasswordPolicy.min_length": "Shortest password accepted.",
+    "PasswordPolicy.complexity": "Require three of: upper case, lower case, digits, symbols; "
+                                 "and not the user name.",
+    "PasswordPolicy.history": "How many earlier passwords cannot be reused.",
+    "PasswordPolicy.max_age_days": "Days after which a password must be changed; 0: never.",
+    "PasswordPolicy.min_age_days": "Days before a new password may be changed again; below "
+                                   "`max_age_days`.",
+    "PasswordPolicy.lockout_threshold": "Failed logons that lock the account; 0: never locks.",
+    "PasswordPolicy.lockout_minutes": "How long a locked account stays locked (and the "
+                                      "window the failures are counted in).",
     # sites.yml
     "SitesFile.sites": "Every building of the municipality.",
     "Site.code": "Site code; networks, hosts and devices refer to it.",

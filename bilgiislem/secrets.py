@@ -2,7 +2,8 @@
 
 Some secrets are not chosen by people but generated: the passphrase of each backup client's
 repository and the SSH keys the backup clients (and the repository host, which pushes the
-off-site copy) log in with. ``ensure()`` adds whatever is missing to the vault, encrypted with
+off-site copy) log in with, the domain's Administrator password and each person's initial
+directory password. ``ensure()`` adds whatever is missing to the vault, encrypted with
 Ansible Vault (through Ansible's own Python API), and never changes or removes a value that is
 already there: a repository passphrase that changed would lock the municipality out of its own
 backups.
@@ -14,6 +15,7 @@ inventory directory), or else from ``ANSIBLE_VAULT_PASSWORD_FILE``.
 from __future__ import annotations
 
 import os
+import re
 import secrets as pysecrets
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,12 @@ from bilgiislem.inventory import Inventory, models
 
 PASSWORDS = "vault_backup_passwords"
 SSH_KEYS = "vault_backup_ssh_keys"
+# The domain's Administrator password (key: the realm) and each person's initial password
+# (key: the sicil no). The role directory sets an initial password only when it creates the
+# account, and the person must change it at first logon.
+DIRECTORY_ADMIN = "vault_directory_admin_password"
+INITIAL_PASSWORDS = "vault_directory_initial_passwords"
+MANAGED = (PASSWORDS, SSH_KEYS, DIRECTORY_ADMIN, INITIAL_PASSWORDS)
 KEY_COMMENT = "bilgiislem-yedek@{host}"
 PASSWORD_BYTES = 32  # token_urlsafe: 43 characters
 
@@ -89,8 +97,14 @@ def ssh_key_holders(inv: Inventory) -> list[str]:
 
 def wanted(inv: Inventory) -> list[str]:
     """Names of the generated secrets this inventory needs, as ``<variable>.<host>``."""
-    return ([f"{PASSWORDS}.{h}" for h in inv.backup_clients()]
-            + [f"{SSH_KEYS}.{h}" for h in ssh_key_holders(inv)])
+    out = ([f"{PASSWORDS}.{h}" for h in inv.backup_clients()]
+           + [f"{SSH_KEYS}.{h}" for h in ssh_key_holders(inv)])
+    if inv.hosts_with_role("directory"):
+        out.append(f"{DIRECTORY_ADMIN}.{inv.municipality.realm}")
+        # Nobody who has left gets a new account, so nobody who has left needs a password.
+        out += [f"{INITIAL_PASSWORDS}.{k.sicil_no}" for k in inv.personel
+                if k.durum != "ayrildi"]
+    return out
 
 
 def missing(inv: Inventory, current: dict[str, Any] | None = None) -> list[str]:
@@ -106,6 +120,16 @@ def missing(inv: Inventory, current: dict[str, Any] | None = None) -> list[str]:
 
 def new_password() -> str:
     return pysecrets.token_urlsafe(PASSWORD_BYTES)
+
+
+def new_directory_password() -> str:
+    """A password Active Directory's complexity rule accepts: upper and lower case letters,
+    digits and a symbol, 24 characters."""
+    while True:
+        value = pysecrets.token_urlsafe(18)
+        if (re.search(r"[A-Z]", value) and re.search(r"[a-z]", value)
+                and re.search(r"[0-9]", value)):
+            return f"{value}-"
 
 
 def new_ssh_key(host: str) -> dict[str, str]:
@@ -154,9 +178,9 @@ def ensure(inv: Inventory, *, dry_run: bool = False) -> list[str]:
     if not wanted(inv):
         return []
     data = read(inv)
-    for var in (PASSWORDS, SSH_KEYS):
+    for var in MANAGED:
         if var in data and not isinstance(data[var], dict):
-            raise SecretsError(f"{vault_path(inv)}: {var} is not a mapping of host names; "
+            raise SecretsError(f"{vault_path(inv)}: {var} is not a mapping; "
                                "fix it by hand (nothing was changed)")
     added = missing(inv, data)
     if dry_run or not added:
@@ -164,6 +188,11 @@ def ensure(inv: Inventory, *, dry_run: bool = False) -> list[str]:
     for name in added:
         var, host = name.split(".", 1)
         section = data.setdefault(var, {})
-        section[host] = new_password() if var == PASSWORDS else new_ssh_key(host)
+        if var == SSH_KEYS:
+            section[host] = new_ssh_key(host)
+        elif var == PASSWORDS:
+            section[host] = new_password()
+        else:
+            section[host] = new_directory_password()
     write(inv, data)
     return added

@@ -45,6 +45,8 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
         result["databases"] = list(host.databases)
     if name in inv.backup_clients():
         result["backup_sets"] = backup_sets(inv, name)
+    if "directory" in host.roles:
+        result.update(directory_state(inv))
     if conn.private_key_file:
         result["ansible_ssh_private_key_file"] = str(inv.resolve(conn.private_key_file))
     if ssh_args:
@@ -70,6 +72,69 @@ def server_admins(inv: Inventory) -> list[dict[str, Any]]:
             "state": "locked" if k.durum == "ayrildi" else "present",
         })
     return out
+
+
+# Directory groups for the services of personel.yml, besides one group per müdürlük.
+SERVICE_GROUPS: dict[str, str] = {
+    "eposta": "E-posta kutusu olanlar",
+    "vpn": "Dışarıdan VPN ile bağlananlar",
+    "kamera": "Kamera (NVR) operatörleri",
+    "sunucu-yonetimi": "Sunucu yöneticileri (SSH ve sudo)",
+}
+DEPARTMENT_GROUP = "mud-{code}"
+SERVICE_GROUP = "hizmet-{service}"
+
+
+def person_services(k: models.Kisi) -> list[str]:
+    """The service groups a person belongs to while not ayrıldı (SERVICE_GROUPS keys)."""
+    out = ["eposta"] if k.eposta else []
+    out += [s for s in k.hizmetler if s in SERVICE_GROUPS]
+    if k.sunucu_yoneticisi:
+        out.append("sunucu-yonetimi")
+    return out
+
+
+def directory_state(inv: Inventory) -> dict[str, Any]:
+    """What the role directory reconciles the domain to (passwords come from the vault).
+
+    Every person of personel.yml has an account, keyed by sicil no: enabled unless ayrıldı
+    (izinli people keep theirs). Group membership is exact: the müdürlük's group and the
+    service groups for people who have not left, nothing for those who left.
+    """
+    m = inv.municipality
+    departments = {d.code: d.name for d in m.departments}
+    users, members = [], {}
+    for d in m.departments:
+        members[DEPARTMENT_GROUP.format(code=d.code)] = []
+    for s in SERVICE_GROUPS:
+        members[SERVICE_GROUP.format(service=s)] = []
+    by_sicil = {k.sicil_no: k for k in inv.personel}
+    for k in inv.personel:
+        sam = inv.usernames[k.sicil_no]
+        enabled = k.durum != "ayrildi"
+        users.append({
+            "sicil": k.sicil_no, "sam": sam, "ou": k.mudurluk, "enabled": enabled,
+            "given": k.ad, "sn": k.soyad, "display": f"{k.ad} {k.soyad}", "title": k.unvan,
+            "department": departments.get(k.mudurluk, k.mudurluk), "mail": k.eposta or "",
+            "upn": f"{sam}@{m.realm.lower()}",
+            "successor": inv.usernames[k.devir_alan] if k.devir_alan in by_sicil else "",
+        })
+        if enabled:
+            members[DEPARTMENT_GROUP.format(code=k.mudurluk)].append(sam)
+            for s in person_services(k):
+                members[SERVICE_GROUP.format(service=s)].append(sam)
+    descriptions = {DEPARTMENT_GROUP.format(code=c): n for c, n in departments.items()}
+    descriptions |= {SERVICE_GROUP.format(service=s): d for s, d in SERVICE_GROUPS.items()}
+    return {
+        "directory_realm": m.realm,
+        "directory_netbios": m.netbios,
+        "directory_password_policy": m.directory.password_policy.model_dump(),
+        "directory_departments": [{"code": c, "name": n, "group": DEPARTMENT_GROUP.format(code=c)}
+                                  for c, n in departments.items()],
+        "directory_users": users,
+        "directory_groups": [{"name": g, "description": descriptions[g], "members": sorted(v)}
+                             for g, v in members.items()],
+    }
 
 
 def host_groups(inv: Inventory, host: models.Host) -> list[str]:
@@ -133,7 +198,10 @@ def to_ansible(root: Path) -> dict[str, Any]:
     internal = internal_networks(inv)
     all_vars = {
         # Derived data the playbooks map onto role variables.
-        "etc_hosts": [{"ip": inv.management_ip(h), "names": [f"{h.name}.{m.domain}", h.name]}
+        # A domain controller is also known by its name in the AD domain (Kerberos, LDAPS).
+        "etc_hosts": [{"ip": inv.management_ip(h),
+                       "names": [f"{h.name}.{m.domain}", h.name]
+                       + ([f"{h.name}.{m.realm.lower()}"] if "directory" in h.roles else [])}
                       for h in inv.hosts],
         "ntp_internal_servers": [inv.management_ip(h) for h in inv.hosts_with_role("ntp_server")],
         "internal_networks": internal,

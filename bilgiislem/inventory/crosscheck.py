@@ -78,6 +78,19 @@ def _municipality(c: _Collector, inv: Inventory) -> None:
         c.add(f, ("municipality", "extension_range"), m.extension_range.model_dump(),
               f"extension range starts at {m.extension_range.first} but ends at "
               f"{m.extension_range.last}", "'first' must not be larger than 'last'")
+    policy = m.directory.password_policy
+    if policy.max_age_days and policy.min_age_days >= policy.max_age_days:
+        c.add(f, ("municipality", "directory", "password_policy", "min_age_days"),
+              policy.min_age_days,
+              f"minimum password age {policy.min_age_days} days is not below the maximum "
+              f"{policy.max_age_days}", "people could never change an expiring password; "
+              "lower min_age_days (or set max_age_days: 0 for passwords that never expire)")
+    dcs = [(i, h) for i, h in enumerate(inv.hosts) if "directory" in h.roles]
+    for i, h in dcs[1:]:
+        c.add("hosts.yml", ("hosts", i, "roles"), list(h.roles),
+              f"host {h.name!r} is a second domain controller (role 'directory')",
+              f"{dcs[0][1].name!r} already is; this version provisions one DC per "
+              "municipality: remove 'directory' from one of them")
 
 
 def _sites(c: _Collector, inv: Inventory) -> None:

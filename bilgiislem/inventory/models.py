@@ -286,6 +286,46 @@ class ExtensionRange(Strict):
     last: Annotated[StrictInt, Field(ge=100, le=99999)]
 
 
+def _netbios(value: str) -> str:
+    if not re.fullmatch(r"[A-Z][A-Z0-9-]{0,14}", value):
+        raise fail(f"{value!r} is not a NetBIOS domain name",
+                   "1 to 15 uppercase ASCII letters, digits or hyphens, starting with a letter, "
+                   "e.g. 'ORNEKKOY'")
+    return value
+
+
+def _realm(value: str) -> str:
+    try:
+        _domain(value.lower())
+    except ValueError:
+        raise fail(f"{value!r} is not a Kerberos realm",
+                   "the AD DNS domain in capitals, e.g. 'AD.ORNEKKOY.BEL.TR'") from None
+    return value.upper()
+
+
+NetbiosName = Annotated[StrictStr, AfterValidator(_netbios)]
+Realm = Annotated[StrictStr, AfterValidator(_realm)]
+
+
+class PasswordPolicy(Strict):
+    """The domain's password policy (samba-tool domain passwordsettings)."""
+    min_length: Annotated[StrictInt, Field(ge=8, le=64)] = 12
+    complexity: StrictBool = True
+    history: Annotated[StrictInt, Field(ge=0, le=24)] = 24
+    max_age_days: Annotated[StrictInt, Field(ge=0, le=999)] = 90  # 0: never expires
+    min_age_days: Annotated[StrictInt, Field(ge=0, le=998)] = 1
+    lockout_threshold: Annotated[StrictInt, Field(ge=0, le=999)] = 5  # 0: never locks
+    lockout_minutes: Annotated[StrictInt, Field(ge=1, le=99999)] = 30
+
+
+class Directory(Strict):
+    """The Active Directory domain (role directory). Both names default from municipality:
+    realm AD.<DOMAIN>, NetBIOS domain <CODE> without hyphens, at most 15 characters."""
+    realm: Realm | None = None
+    netbios: NetbiosName | None = None
+    password_policy: PasswordPolicy = PasswordPolicy()
+
+
 class Municipality(Strict):
     name: Text
     code: Slug
@@ -295,6 +335,15 @@ class Municipality(Strict):
     ntp_servers: Annotated[list[Target], Field(min_length=1)] = ["time.ume.tubitak.gov.tr"]
     extension_range: ExtensionRange = ExtensionRange(first=2000, last=2999)
     departments: Annotated[list[Department], Field(min_length=1)]
+    directory: Directory = Directory()
+
+    @property
+    def realm(self) -> str:
+        return (self.directory.realm or f"ad.{self.domain}").upper()
+
+    @property
+    def netbios(self) -> str:
+        return self.directory.netbios or self.code.replace("-", "").upper()[:15]
 
 
 class MunicipalityFile(Strict):

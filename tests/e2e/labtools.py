@@ -4,6 +4,7 @@ as the automation account. The fixtures are in conftest.py."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,3 +34,13 @@ def ssh(inv: Inventory, host: str, *cmd: str) -> str:
     res = subprocess.run([*ssh_argv(inv, host), *cmd],
                          capture_output=True, text=True, check=True, timeout=60)
     return res.stdout.strip()
+
+
+def inventory_copy(tmp_path: Path) -> Path:
+    """A copy of the lab inventory (vault included) that still finds the lab's SSH key,
+    known_hosts and vault password."""
+    copy = tmp_path / "inventory"
+    shutil.copytree(REPO_ROOT / INVENTORY, copy)
+    hosts = copy / "hosts.yml"
+    hosts.write_text(hosts.read_text().replace("../../.lab/", f"{REPO_ROOT}/.lab/"))
+    return copy

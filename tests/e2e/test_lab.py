@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from labtools import INVENTORY, invoke, ssh, ssh_argv
+from labtools import INVENTORY, inventory_copy, invoke, ssh, ssh_argv
 
 from bilgiislem import REPO_ROOT, lab
 from bilgiislem.ansible_run import parse_recap, vault_password_file
@@ -104,15 +104,6 @@ def test_check_mode_on_converged_lab_changes_nothing(deployed):
     assert recap and all(r.changed == 0 and r.failed == 0 for r in recap), res.stdout[-3000:]
 
 
-def _inventory_copy(tmp_path: Path) -> Path:
-    """A copy of the lab inventory that still finds the lab's SSH key and known_hosts."""
-    copy = tmp_path / "inventory"
-    shutil.copytree(REPO_ROOT / INVENTORY, copy)
-    hosts = copy / "hosts.yml"
-    hosts.write_text(hosts.read_text().replace("../../.lab/", f"{REPO_ROOT}/.lab/"))
-    return copy
-
-
 def _login(inv, user: str, key: Path, host: str, *extra: str) -> subprocess.CompletedProcess:
     h = next(x for x in inv.hosts if x.name == host)
     known = inv.resolve(inv.connection.known_hosts_file)
@@ -131,7 +122,7 @@ def test_admin_keys_follow_the_personnel_file(deployed, tmp_path):
     key = tmp_path / "admin_key"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "e2e", "-f", str(key)],
                    check=True)
-    copy = _inventory_copy(tmp_path)
+    copy = inventory_copy(tmp_path)
     personel = copy / "personel.yml"
     text = personel.read_text()
     first_key = "      - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJypZv"

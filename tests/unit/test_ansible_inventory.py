@@ -75,3 +75,31 @@ def test_a_database_host_opens_the_port_of_its_engine():
     mariadb = host.model_copy(update={"database_engine": "mariadb"})
     assert [(r["name"], r["port"]) for r in firewall.allow_rules(mariadb, [])] == [
         ("mariadb", 3306)]
+
+
+def test_directory_state_follows_the_personnel_file():
+    data = to_ansible(LAB)
+    av, dc = data["all_vars"], data["hosts"]["srv-dc"]["vars"]
+    # The DC is also known by its name in the AD domain (Kerberos, LDAPS certificate).
+    assert {"ip": "10.10.20.40", "names": ["srv-dc.ornekkoy.bel.tr", "srv-dc",
+                                           "srv-dc.ad.ornekkoy.bel.tr"]} in av["etc_hosts"]
+    assert "directory_users" not in data["hosts"]["srv-log"]["vars"]
+    assert (dc["directory_realm"], dc["directory_netbios"]) == ("AD.ORNEKKOY.BEL.TR", "ORNEKKOY")
+    users = {u["sicil"]: u for u in dc["directory_users"]}
+    assert users["1001"] == {
+        "sicil": "1001", "sam": "sukru.ozturk", "ou": "bilgi-islem", "enabled": True,
+        "given": "Şükrü", "sn": "Öztürk", "display": "Şükrü Öztürk", "title": "Bilgi İşlem Müdürü",
+        "department": "Bilgi İşlem Müdürlüğü", "mail": "sukru.ozturk@ornekkoy.bel.tr",
+        "upn": "sukru.ozturk@ad.ornekkoy.bel.tr", "successor": ""}
+    # Left: kept (disabled), with the successor who receives the folder; on leave: enabled.
+    assert (users["0998"]["enabled"], users["0998"]["successor"]) == (False, "sukru.ozturk")
+    assert users["1003"]["enabled"] is True
+    groups = {g["name"]: g["members"] for g in dc["directory_groups"]}
+    assert groups["mud-bilgi-islem"] == ["ayse.celik", "sukru.ozturk"]
+    assert groups["mud-yazi-isleri"] == ["ismail.isik"]  # 0998 left: in no group
+    assert groups["hizmet-vpn"] == ["ayse.celik", "sukru.ozturk"]
+    assert groups["hizmet-kamera"] == ["gulsen.dogan"]
+    assert groups["hizmet-sunucu-yonetimi"] == ["ayse.celik", "sukru.ozturk"]
+    assert len(groups["hizmet-eposta"]) == 5
+    assert [d["group"] for d in dc["directory_departments"]] == [
+        "mud-bilgi-islem", "mud-yazi-isleri", "mud-itfaiye", "mud-kultur"]

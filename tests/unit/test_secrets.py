@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -29,7 +30,11 @@ def inv_root(tmp_path: Path) -> Path:
 
 EXPECTED = ["vault_backup_passwords.srv-log", "vault_backup_passwords.srv-db",
             "vault_backup_ssh_keys.srv-log", "vault_backup_ssh_keys.srv-db",
-            "vault_backup_ssh_keys.srv-yedek"]
+            "vault_backup_ssh_keys.srv-yedek",
+            # srv-dc: the domain's Administrator, and everybody who has not left (0998 has).
+            "vault_directory_admin_password.AD.ORNEKKOY.BEL.TR",
+            *(f"vault_directory_initial_passwords.{s}" for s in ("1001", "1002", "1003", "1004",
+                                                                  "1005"))]
 
 
 def test_ensure_adds_what_is_missing_encrypted(inv_root: Path) -> None:
@@ -56,6 +61,12 @@ def test_ensure_adds_what_is_missing_encrypted(inv_root: Path) -> None:
         kind, body, comment = pair["public"].split(" ")
         assert (kind, comment) == ("ssh-ed25519", f"bilgiislem-yedek@{host}")
         assert body.startswith("AAAA")
+    # Initial directory passwords pass AD's complexity rule, and differ.
+    initial = data[secrets.INITIAL_PASSWORDS]
+    assert len(set(initial.values())) == 5
+    for value in [*initial.values(), *data[secrets.DIRECTORY_ADMIN].values()]:
+        assert len(value) >= 24
+        assert all(re.search(p, value) for p in ("[A-Z]", "[a-z]", "[0-9]", "[^A-Za-z0-9]"))
         public = load_ssh_public_key(f"{kind} {body}".encode())
         assert public.public_bytes_raw() == private.public_key().public_bytes_raw()
 
@@ -80,8 +91,11 @@ def test_ensure_is_idempotent_and_keeps_existing_values(inv_root: Path) -> None:
     assert after[secrets.SSH_KEYS]["srv-db"]["public"].endswith("bilgiislem-yedek@srv-db")
 
 
-def test_no_backups_needs_no_vault(inv_root: Path) -> None:
+def test_no_backups_and_no_directory_needs_no_vault(inv_root: Path) -> None:
     (inv_root / "backups.yml").unlink()
+    hosts = inv_root / "hosts.yml"
+    hosts.write_text(hosts.read_text(encoding="utf-8").replace("roles: [directory]", "roles: []"),
+                     encoding="utf-8")
     (inv_root.parent.parent / ".lab" / "vault-password").unlink()
     inv = load(inv_root)
     assert secrets.ensure(inv) == []
