@@ -349,3 +349,40 @@ def backup_status_task(c: Context, inventory: str = DEFAULT_INVENTORY,
 
 backup = Collection("backup", backup_drill_task, backup_status_task)
 ns.add_collection(backup)
+
+
+# --- users ----------------------------------------------------------------------------------
+
+from bilgiislem.users import offboard as users_offboard  # noqa: E402
+from bilgiislem.users import report as users_report  # noqa: E402
+
+
+@task(name="report",
+      help={"inventory": INVENTORY_HELP, "dry_run": "only say what would be read"})
+def users_report_task(c: Context, inventory: str = DEFAULT_INVENTORY,
+                      dry_run: bool = False) -> None:
+    """Access report: person × account/groups/shares/servers, orphans, leavers with access."""
+    inv = _validated(inventory)
+    code = users_report.run(inv, inventory, dry_run=dry_run)
+    if code:
+        raise Exit(code=code)
+
+
+@task(name="offboard",
+      help={"person": "username or sicil no of a person marked 'durum: ayrildi'",
+            "inventory": INVENTORY_HELP, "check": "preview only (ansible --check)"})
+def users_offboard_task(c: Context, person: str, inventory: str = DEFAULT_INVENTORY,
+                        check: bool = False) -> None:
+    """Apply a leaver of personel.yml now: disable, ungroup, hand over, lock; evidence."""
+    inv = _validated(inventory)
+    try:
+        code = users_offboard.run(inv, inventory, person, check=check)
+    except users_offboard.OffboardError as exc:
+        ui.error(str(exc))
+        raise Exit(code=EXIT_INVALID) from None
+    if code:
+        raise Exit(code=code)
+
+
+users = Collection("users", users_report_task, users_offboard_task)
+ns.add_collection(users)

@@ -5,6 +5,7 @@ successor reads her handed-over files."""
 
 from __future__ import annotations
 
+import json
 import shlex
 import subprocess
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from labtools import INVENTORY, inventory_copy, invoke, ssh_argv
 
-from bilgiislem import secrets
+from bilgiislem import REPO_ROOT, secrets
 from bilgiislem.inventory import load
 
 pytestmark = pytest.mark.lab
@@ -119,9 +120,15 @@ def test_offboarding_closes_every_way_in_and_hands_over_the_files(client, tmp_pa
               "cd gulsen.dogan; put /etc/hostname kitap-listesi.txt")
     assert put.returncode == 0, put.stdout + put.stderr
     copy = _leaving_copy(tmp_path, sicil="1004", successor="1001")
-    res = invoke("deploy", "--inventory", str(copy), "--playbook", "directory")
-    assert res.returncode == 0, res.stdout[-4000:]
-    assert "gulsen.dogan" in res.stdout  # the reconcile report names her
+    res = invoke("users.offboard", "gulsen.dogan", "--inventory", str(copy))
+    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
+    assert "gulsen.dogan: KAPANDI" in res.stdout
+    evidence = REPO_ROOT / res.stdout.split("kayıt / evidence: ")[1].split()[0]
+    record = json.loads(evidence.read_text(encoding="utf-8"))
+    assert record["ok"] and record["directory"] == {"read": True, "account": "devre dışı",
+                                                    "groups": []}
+    assert record["handover"]["successor_can_read"] is True
+    assert record["git_commit"] and evidence.with_suffix(".html").is_file()
     bind = ldap_bind(inv, "gulsen.dogan", new)
     assert bind.returncode == 49 and "data 533" in bind.stderr, bind.stderr
     assert kinit(inv, "gulsen.dogan", new).returncode != 0
@@ -138,6 +145,20 @@ def test_offboarding_closes_every_way_in_and_hands_over_the_files(client, tmp_pa
     res = invoke("deploy", "--inventory", INVENTORY, "--playbook", "directory")
     assert res.returncode == 0, res.stdout[-4000:]
     assert ldap_bind(inv, "gulsen.dogan", new).returncode == 0
+
+
+def test_access_report_reads_the_hosts(client):
+    res = invoke("users.report", "--inventory", INVENTORY)
+    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
+    assert "ayrılıp erişimi süren / left with access: yok" in res.stdout
+    evidence = REPO_ROOT / res.stdout.split("kayıt / evidence: ")[1].split()[0]
+    record = json.loads(evidence.read_text(encoding="utf-8"))
+    people = {p["kullanici"]: p for p in record["people"]}
+    assert people["huseyin.gunes"]["dizin"] == "yok" and not people["huseyin.gunes"]["ihlal"]
+    assert people["gulsen.dogan"]["paylasimlar"] == ["kultur"]
+    # The hand-over of the offboarding test stays readable by the successor.
+    assert people["sukru.ozturk"]["devir_okur"] == ["gulsen.dogan"]
+    assert set(record["servers_read"]) == {h.name for h in client.hosts}
 
 
 def _leaving_copy(tmp_path: Path, *, sicil: str, successor: str) -> Path:

@@ -1,0 +1,140 @@
+"""``invoke users.report``: who holds which access, read from the hosts, against personel.yml.
+
+``playbooks/users-report.yml`` exports the directory's accounts and groups and the hand-over
+folders from the DC, and the server admins' account state and keys from every server, into a
+folder on the controller. ``evaluate`` compares them with the personnel file:
+
+- a matrix of person × directory account, groups, shares and server access, by müdürlük;
+- **orphans**: accounts in the directory that the personnel file does not know;
+- **violations**: people who left (ayrıldı) and still hold anything - an enabled account, a
+  group, or a server account that is not locked or still has keys.
+
+The record is ``evidence/users/<time>-erisim.json`` plus a Turkish HTML page. Exit code 1
+when there is a violation or a host could not be read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bilgiislem import REPO_ROOT, ansible_run, htmlreport, ui
+from bilgiislem.inventory import Inventory
+from bilgiislem.inventory.ansible import DEPARTMENT_GROUP
+
+PLAYBOOK = REPO_ROOT / "playbooks" / "users-report.yml"
+TEMPLATES = Path(__file__).parent / "templates"
+STYLE = REPO_ROOT / "bilgiislem" / "audit" / "templates"  # _style.html.j2, shared
+EVIDENCE = ansible_run.EVIDENCE_DIR / "users"
+
+
+def read_exports(folder: Path) -> tuple[dict[str, Any] | None, dict[str, dict[str, Any]]]:
+    """(the DC's export or None, {server: its admins' state})."""
+    directory, servers = None, {}
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("kind") == "directory":
+            directory = data
+        elif data.get("kind") == "server":
+            servers[data["host"]] = data.get("admins", {})
+    return directory, servers
+
+
+def evaluate(inv: Inventory, directory: dict[str, Any] | None,
+             servers: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    accounts = {u["sicil"]: u for u in (directory or {}).get("users", []) if u.get("sicil")}
+    readers: dict[str, list[str]] = {}  # successor -> hand-over folders they may read
+    for folder in (directory or {}).get("handover", []):
+        for reader in folder["readers"]:
+            readers.setdefault(reader, []).append(folder["folder"])
+    names = {d.code: d.name for d in inv.municipality.departments}
+    people = []
+    for k in inv.personel:
+        sam = inv.usernames[k.sicil_no]
+        acct = accounts.get(k.sicil_no)
+        groups = acct["groups"] if acct else []
+        shares = [g.removeprefix("mud-") for g in groups if g.startswith("mud-")] \
+            if acct and acct["enabled"] else []
+        server_access = sorted(h for h, admins in servers.items()
+                               if sam in admins and (not admins[sam]["locked"]
+                                                     or admins[sam]["keys"] > 0))
+        access = []
+        if acct and acct["enabled"]:
+            access.append("etkin dizin hesabı")
+        if groups:
+            access.append("gruplar: " + ", ".join(groups))
+        if server_access:
+            access.append("sunucu: " + ", ".join(server_access))
+        people.append({
+            "sicil": k.sicil_no, "kullanici": sam, "ad": f"{k.ad} {k.soyad}",
+            "mudurluk": k.mudurluk, "mudurluk_adi": names.get(k.mudurluk, k.mudurluk),
+            "durum": k.durum, "ayrilis": k.ayrilis.isoformat() if k.ayrilis else None,
+            "dizin": ("yok" if acct is None else "etkin" if acct["enabled"] else "devre dışı"),
+            "gruplar": groups, "paylasimlar": shares, "devir_okur": readers.get(sam, []),
+            "sunucular": server_access,
+            "ihlal": access if k.durum == "ayrildi" else [],
+            "beklenen_grup_eksik": (k.durum != "ayrildi" and acct is not None
+                                    and DEPARTMENT_GROUP.format(code=k.mudurluk) not in groups),
+        })
+    orphans = [u for u in (directory or {}).get("users", [])
+               if u.get("sicil", "") not in {k.sicil_no for k in inv.personel}]
+    return {
+        "directory_read": directory is not None,
+        "servers_read": sorted(servers),
+        "people": people,
+        "orphans": orphans,
+        "violations": [p for p in people if p["ihlal"]],
+    }
+
+
+def write(result: dict[str, Any], meta: dict[str, Any], now: dt.datetime,
+          folder: Path = EVIDENCE) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    base = folder / f"{ansible_run.stamp(now)}-erisim"
+    data = {**meta, **result}
+    base.with_suffix(".json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+                                         encoding="utf-8")
+    env = htmlreport.environment(TEMPLATES, STYLE)
+    base.with_suffix(".html").write_text(env.get_template("erisim.html.j2").render(r=data),
+                                         encoding="utf-8")
+    return base.with_suffix(".json")
+
+
+def collect(inv: Inventory, inventory: str, dest: Path) -> bool:
+    res = ansible_run.playbook(PLAYBOOK, inv.root, extra_vars={"users_report_dir": str(dest)})
+    return res.ok
+
+
+def run(inv: Inventory, inventory: str, *, dry_run: bool = False) -> int:
+    hosts = [h.name for h in inv.hosts]
+    if dry_run:
+        dcs = ", ".join(h.name for h in inv.hosts_with_role("directory")) or "no host"
+        ui.info(f"would read the directory on {dcs} and the admin accounts on {len(hosts)} "
+                "servers; nothing is changed")
+        return 0
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    with tempfile.TemporaryDirectory(prefix="bilgiislem-erisim-") as tmp:
+        ok = collect(inv, inventory, Path(tmp))
+        directory, servers = read_exports(Path(tmp))
+    result = evaluate(inv, directory, servers)
+    result["unread_hosts"] = sorted(set(hosts) - set(servers))
+    path = write(result, ansible_run.provenance("users-report", inventory, now), now)
+    print(summary(result))
+    print(f"kayıt / evidence: {path.relative_to(REPO_ROOT)} (+ .html)")
+    return 0 if ok and not result["violations"] and not result["unread_hosts"] else 1
+
+
+def summary(result: dict[str, Any]) -> str:
+    rows = [[p["sicil"], p["kullanici"], p["mudurluk"], p["durum"], p["dizin"],
+             ", ".join(p["gruplar"]) or "-", ", ".join(p["sunucular"]) or "-",
+             "İHLAL" if p["ihlal"] else ""] for p in result["people"]]
+    out = [ui.table(["sicil", "kullanıcı", "müdürlük", "durum", "dizin", "gruplar",
+                     "sunucu yöneticisi", ""], rows)]
+    out.append(f"sahipsiz hesaplar / orphans: "
+               f"{', '.join(o['sam'] for o in result['orphans']) or 'yok'}")
+    out.append(f"ayrılıp erişimi süren / left with access: "
+               f"{', '.join(p['kullanici'] for p in result['violations']) or 'yok'}")
+    return "\n".join(out)
