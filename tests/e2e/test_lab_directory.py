@@ -81,6 +81,8 @@ def smb(inv, user: str, password: str, share: str, command: str = "ls") -> \
 
 def first_logon(inv, user: str, sicil: str, new: str) -> None:
     """The initial password must be changed at first logon (LDAP: data 773)."""
+    if ldap_bind(inv, user, new).returncode == 0:
+        return  # changed by an earlier run (BILGIISLEM_E2E_REUSE_LAB=1)
     old = initial_password(inv, sicil)
     first = ldap_bind(inv, user, old)
     assert first.returncode == 49 and "data 773" in first.stderr, first.stderr
@@ -110,7 +112,7 @@ def test_person_who_left_before_the_directory_has_no_account(client):
     """0998 left in 2025: no account is created for him, and nobody holds his name."""
     res = run_on(client, DC, "sudo ldbsearch -H /var/lib/samba/private/sam.ldb "
                              "'(sAMAccountName=huseyin.gunes)' dn")
-    assert res.returncode == 0 and "# returned 0 records" in res.stdout, res.stdout
+    assert res.returncode == 0 and "# 0 entries" in res.stdout, res.stdout
 
 
 def test_offboarding_closes_every_way_in_and_hands_over_the_files(client, tmp_path: Path):
