@@ -93,10 +93,11 @@ def run(inv: Inventory, inventory: str, who: str, *, check: bool = False) -> int
 def write(record: dict[str, Any], now: dt.datetime, sam: str,
           folder: Path = report.EVIDENCE) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    base = folder / f"{ansible_run.stamp(now)}-ayrilis-{sam}"
-    base.with_suffix(".json").write_text(json.dumps(record, ensure_ascii=False, indent=2)
+    # Not with_suffix: a username has a dot (gulsen.dogan).
+    base = f"{ansible_run.stamp(now)}-ayrilis-{sam}"
+    (folder / f"{base}.json").write_text(json.dumps(record, ensure_ascii=False, indent=2)
                                          + "\n", encoding="utf-8")
     env = htmlreport.environment(report.TEMPLATES, report.STYLE)
-    base.with_suffix(".html").write_text(env.get_template("ayrilis.html.j2").render(r=record),
+    (folder / f"{base}.html").write_text(env.get_template("ayrilis.html.j2").render(r=record),
                                          encoding="utf-8")
-    return base.with_suffix(".json")
+    return folder / f"{base}.json"

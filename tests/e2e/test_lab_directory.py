@@ -130,7 +130,9 @@ def test_offboarding_closes_every_way_in_and_hands_over_the_files(client, tmp_pa
     assert record["ok"] and record["directory"] == {"read": True, "account": "devre dışı",
                                                     "groups": []}
     assert record["handover"]["successor_can_read"] is True
-    assert record["git_commit"] and evidence.with_suffix(".html").is_file()
+    assert evidence.name.endswith("-ayrilis-gulsen.dogan.json")
+    assert record["git_commit"] and evidence.with_name(
+        evidence.name.replace(".json", ".html")).is_file()
     bind = ldap_bind(inv, "gulsen.dogan", new)
     assert bind.returncode == 49 and "data 533" in bind.stderr, bind.stderr
     assert kinit(inv, "gulsen.dogan", new).returncode != 0

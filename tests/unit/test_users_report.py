@@ -86,3 +86,21 @@ def test_offboard_needs_the_personnel_file_to_say_left():
         offboard.find(inv, "gulsen.dogan")
     with pytest.raises(offboard.OffboardError, match=r"did you mean 'gulsen\.dogan'"):
         offboard.find(inv, "gulsen.dgan")
+
+
+def test_offboarding_evidence_keeps_the_whole_username(tmp_path: Path):
+    now = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
+    record = {"time": now.isoformat(), "ok": True, "operator": "test", "git_commit": "abc",
+              "git_dirty": False, "inventory": "inventory/lab",
+              "person": {"sicil": "1004", "kullanici": "gulsen.dogan", "ad": "Gülşen Doğan",
+                         "mudurluk": "kultur", "ayrilis": "2026-11-20",
+                         "devir_alan": "sukru.ozturk"},
+              "directory": {"read": True, "account": "devre dışı", "groups": []},
+              "handover": {"folders": [{"folder": "gulsen.dogan", "readers": ["sukru.ozturk"]}],
+                           "successor_can_read": True},
+              "servers": {"srv-log": {"account": False}}, "remaining_access": [],
+              "unread_hosts": []}
+    path = offboard.write(record, now, "gulsen.dogan", folder=tmp_path)
+    assert path.name == "20261121T100000Z-ayrilis-gulsen.dogan.json"
+    html = (tmp_path / "20261121T100000Z-ayrilis-gulsen.dogan.html").read_text()
+    assert "TÜM ERİŞİMLER KAPANDI" in html and "devir/gulsen.dogan" in html
