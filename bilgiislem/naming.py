@@ -13,7 +13,9 @@ The username rule (documented in docs/inventory.md, section "Kullanıcı adı ku
 5. Collisions: people sharing a base are ordered by start date, then by sicil no. The first
    keeps the base; the next ones get ``2``, ``3``, ... appended. New staff start later than
    existing staff, so adding someone never renames an existing account.
-6. An explicit ``kullanici_adi`` in the personnel file always wins and takes its name first.
+6. An explicit ``kullanici_adi`` in the personnel file always wins and takes its name first;
+   the validator refuses one that is the base name of a person without an explicit name
+   (that person would be renamed).
 """
 
 from __future__ import annotations

@@ -225,6 +225,7 @@ def _personel(c: _Collector, inv: Inventory) -> None:
     c.duplicates(f, ((("personel", i, "eposta"), k.eposta)
                      for i, k in enumerate(inv.personel) if k.eposta is not None), "e-mail address")
     by_sicil = {k.sicil_no: k for k in inv.personel}
+    _explicit_takes_derived(c, f, inv)
     for i, k in enumerate(inv.personel):
         loc: Loc = ("personel", i)
         if k.mudurluk not in departments:
@@ -272,6 +273,23 @@ def _personel(c: _Collector, inv: Inventory) -> None:
             if not k.kullanici_adi and not any(ch.isalpha() for ch in naming.ascii_fold(name)):
                 c.add(f, (*loc, part), name, "cannot derive a username from this name",
                       "add an explicit 'kullanici_adi'")
+
+
+def _explicit_takes_derived(c: _Collector, f: str, inv: Inventory) -> None:
+    """An explicit kullanici_adi must not be the name another person derives: that person
+    would silently get a numbered name, and their directory account would be renamed."""
+    derived: dict[str, models.Kisi] = {}
+    for k in sorted(inv.personel, key=lambda p: (p.baslama, p.sicil_no)):  # who gets the base
+        if not k.kullanici_adi:
+            derived.setdefault(naming.base_username(k.ad, k.soyad), k)
+    for i, k in enumerate(inv.personel):
+        other = derived.get(k.kullanici_adi or "")
+        if other is not None and other is not k:
+            c.add(f, ("personel", i, "kullanici_adi"), k.kullanici_adi,
+                  f"username {k.kullanici_adi!r} is the name derived for {other.ad} "
+                  f"{other.soyad} ({other.sicil_no}), who would be renamed to "
+                  f"{inv.usernames[other.sicil_no]!r}",
+                  "choose another kullanici_adi, or give both people an explicit one")
 
 
 def _successor(c: _Collector, f: str, loc: Loc, k: models.Kisi,
