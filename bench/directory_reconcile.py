@@ -145,7 +145,7 @@ def baseline_create(users: list[dict[str, Any]]) -> float:
         lines.append(f"samba-tool user create {u['sam']} {USER_PW} --userou=OU={u['ou']},"
                      f"OU=Belediye --given-name='{u['given']}' --surname='{u['sn']}' "
                      f"--mail-address={u['mail']} --department={u['ou']} --job-title=Memur "
-                     "--must-change-at-next-login >/dev/null")
+                     "--must-change-at-next-login --use-username-as-cn >/dev/null")
     members: dict[str, list[str]] = {}
     for u in users:
         members.setdefault(f"mud-{u['ou']}", []).append(u["sam"])
