@@ -248,14 +248,10 @@ def main() -> None:
     args = parser.parse_args()
     tag, _ = image.ensure(say)
     say(f"starting {NAME} from {tag}; installing restic and zstd")
-    podman.start_throwaway(NAME, tag)
-    try:
+    with podman.throwaway(NAME, tag, keep=args.keep):
         sh("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
            "restic zstd > /dev/null")
         result = measure(args.size_mib)
-    finally:
-        if not args.keep:
-            podman.run("rm", "-f", "-t", "1", NAME, check=False)
     result["cpus"] = int(re.sub(r"\D", "", podman.run("info", "--format",
                                                       "{{.Host.CPUs}}").stdout) or 0)
     if args.json:

@@ -214,17 +214,13 @@ def main() -> None:
     args = ap.parse_args()
     tag, _ = image.ensure(say)
     say(f"container {NAME} from {tag}")
-    podman.start_throwaway(NAME, tag)
-    try:
+    with podman.throwaway(NAME, tag, keep=args.keep):
         sh("printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d; chmod +x "
            "/usr/sbin/policy-rc.d; DEBIAN_FRONTEND=noninteractive apt-get install -y -q "
            f"{PACKAGES} >/dev/null")
         sh("cat > /usr/local/sbin/bilgiislem-dizin; chmod 755 /usr/local/sbin/bilgiislem-dizin",
            ENGINE.read_text(encoding="utf-8"))
         rows = [measure(int(n)) for n in args.sizes.split(",")]
-    finally:
-        if not args.keep:
-            podman.run("rm", "-f", "-t", "1", NAME, check=False)
     cpus = re.sub(r"\D", "", podman.run("info", "--format", "{{.Host.CPUs}}").stdout)
     if args.json:
         print(json.dumps({"cpus": int(cpus or 0), "results": rows}, indent=2))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -88,3 +90,14 @@ def start_throwaway(name: str, image: str, capabilities: str = "NET_RAW,NET_ADMI
     run("run", "-d", "--name", name, "--hostname", name, "--systemd=always", "--no-hosts",
         "--stop-timeout", "5", "--cap-add", capabilities, image, "/sbin/init")
     wait_booted(name)
+
+
+@contextlib.contextmanager
+def throwaway(name: str, image: str, *, keep: bool = False) -> Iterator[str]:
+    """start_throwaway, and the container removed again on leaving unless ``keep``."""
+    start_throwaway(name, image)
+    try:
+        yield name
+    finally:
+        if not keep:
+            run("rm", "-f", "-t", "1", name, check=False)
