@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +56,7 @@ def run(inv: Inventory, inventory: str, who: str, *, check: bool = False) -> int
         print(ansible_run.summary(applied, check))
         return 0 if applied.ok else 1
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    with tempfile.TemporaryDirectory(prefix="bilgiislem-ayrilis-") as tmp:
-        read_ok = report.collect(inv, inventory, Path(tmp))
-        directory, servers = report.read_exports(Path(tmp))
+    read_ok, directory, servers = report.read_hosts(inv)
     state = report.evaluate(inv, directory, servers)
     row = next(p for p in state["people"] if p["sicil"] == person.sicil_no)
     handed = [f for f in (directory or {}).get("handover", []) if f["folder"] == sam]

@@ -56,7 +56,8 @@ def evaluate(inv: Inventory, directory: dict[str, Any] | None,
         sam = inv.usernames[k.sicil_no]
         acct = accounts.get(k.sicil_no)
         groups = acct["groups"] if acct else []
-        shares = [g.removeprefix("mud-") for g in groups if g.startswith("mud-")] \
+        prefix = DEPARTMENT_GROUP.format(code="")
+        shares = [g.removeprefix(prefix) for g in groups if g.startswith(prefix)] \
             if acct and acct["enabled"] else []
         server_access = sorted(h for h, admins in servers.items()
                                if sam in admins and (not admins[sam]["locked"]
@@ -76,11 +77,9 @@ def evaluate(inv: Inventory, directory: dict[str, Any] | None,
             "gruplar": groups, "paylasimlar": shares, "devir_okur": readers.get(sam, []),
             "sunucular": server_access,
             "ihlal": access if k.durum == "ayrildi" else [],
-            "beklenen_grup_eksik": (k.durum != "ayrildi" and acct is not None
-                                    and DEPARTMENT_GROUP.format(code=k.mudurluk) not in groups),
         })
-    orphans = [u for u in (directory or {}).get("users", [])
-               if u.get("sicil", "") not in {k.sicil_no for k in inv.personel}]
+    known = {k.sicil_no for k in inv.personel}
+    orphans = [u for u in (directory or {}).get("users", []) if u.get("sicil", "") not in known]
     return {
         "directory_read": directory is not None,
         "servers_read": sorted(servers),
@@ -103,9 +102,12 @@ def write(result: dict[str, Any], meta: dict[str, Any], now: dt.datetime,
     return base.with_suffix(".json")
 
 
-def collect(inv: Inventory, inventory: str, dest: Path) -> bool:
-    res = ansible_run.playbook(PLAYBOOK, inv.root, extra_vars={"users_report_dir": str(dest)})
-    return res.ok
+def read_hosts(inv: Inventory) -> tuple[bool, dict[str, Any] | None, dict[str, dict[str, Any]]]:
+    """Run the export playbook: (every host answered, the DC's export, {server: admins})."""
+    with tempfile.TemporaryDirectory(prefix="bilgiislem-erisim-") as tmp:
+        res = ansible_run.playbook(PLAYBOOK, inv.root, extra_vars={"users_report_dir": tmp})
+        directory, servers = read_exports(Path(tmp))
+    return res.ok, directory, servers
 
 
 def run(inv: Inventory, inventory: str, *, dry_run: bool = False) -> int:
@@ -116,9 +118,7 @@ def run(inv: Inventory, inventory: str, *, dry_run: bool = False) -> int:
                 "servers; nothing is changed")
         return 0
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    with tempfile.TemporaryDirectory(prefix="bilgiislem-erisim-") as tmp:
-        ok = collect(inv, inventory, Path(tmp))
-        directory, servers = read_exports(Path(tmp))
+    ok, directory, servers = read_hosts(inv)
     result = evaluate(inv, directory, servers)
     result["unread_hosts"] = sorted(set(hosts) - set(servers))
     path = write(result, ansible_run.provenance("users-report", inventory, now), now)

@@ -104,3 +104,22 @@ def test_offboarding_evidence_keeps_the_whole_username(tmp_path: Path):
     assert path.name == "20261121T100000Z-ayrilis-gulsen.dogan.json"
     html = (tmp_path / "20261121T100000Z-ayrilis-gulsen.dogan.html").read_text()
     assert "TÜM ERİŞİMLER KAPANDI" in html and "devir/gulsen.dogan" in html
+
+
+def test_read_hosts_reads_what_the_playbook_wrote(monkeypatch: pytest.MonkeyPatch):
+    """The glue around the export playbook: its folder is read, then removed."""
+    seen: dict[str, Path] = {}
+
+    def fake_playbook(path, inventory, *, extra_vars, **_):
+        folder = Path(extra_vars["users_report_dir"])
+        seen["dir"] = folder
+        (folder / "srv-dc-dizin.json").write_text(json.dumps(_directory()))
+        (folder / "srv-log-sunucu.json").write_text(json.dumps(
+            {"kind": "server", "host": "srv-log", "admins": {}}))
+        assert path == report.PLAYBOOK and inventory == LAB
+        return type("Result", (), {"ok": True})()
+
+    monkeypatch.setattr(report.ansible_run, "playbook", fake_playbook)
+    ok, directory, servers = report.read_hosts(load(LAB))
+    assert ok and directory["host"] == "srv-dc" and servers == {"srv-log": {}}
+    assert not seen["dir"].exists()
