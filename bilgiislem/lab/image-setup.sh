@@ -43,5 +43,9 @@ rm -f /usr/sbin/policy-rc.d
 # Units that have no work to do in a container.
 systemctl mask getty@tty1.service console-getty.service systemd-remount-fs.service \
   systemd-firstboot.service
+# No package run starts on the lab's own clock: apt-daily-upgrade fires between 06:00 and
+# 07:00 and would hold the dpkg lock (and restart services) in the middle of a test. Production
+# hosts keep both timers; role common configures what they do.
+systemctl mask apt-daily.timer apt-daily-upgrade.timer
 : > /etc/machine-id
 apt-get clean

@@ -46,8 +46,8 @@ def client(deployed):
     ca = run_on(inv, DC, "sudo cat /var/lib/samba/private/tls/ca.pem")
     assert ca.returncode == 0, ca.stderr
     setup = run_on(inv, CLIENT, (
-        "sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q ldap-utils krb5-user "
-        "smbclient >/dev/null && cat > /tmp/e2e-ad-ca.pem && printf %s "
+        "sudo DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q "
+        "ldap-utils krb5-user smbclient >/dev/null && cat > /tmp/e2e-ad-ca.pem && printf %s "
         f"{shlex.quote(KRB5)} > /tmp/e2e-krb5.conf"), stdin=ca.stdout)
     assert setup.returncode == 0, setup.stderr
     return inv
