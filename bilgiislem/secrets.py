@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bilgiislem.inventory import Inventory, models
+from bilgiislem.inventory.ansible import service_accounts
 
 PASSWORDS = "vault_backup_passwords"
 SSH_KEYS = "vault_backup_ssh_keys"
@@ -35,7 +36,9 @@ SSH_KEYS = "vault_backup_ssh_keys"
 # account, and the person must change it at first logon.
 DIRECTORY_ADMIN = "vault_directory_admin_password"
 INITIAL_PASSWORDS = "vault_directory_initial_passwords"
-MANAGED = (PASSWORDS, SSH_KEYS, DIRECTORY_ADMIN, INITIAL_PASSWORDS)
+# Passwords of the accounts servers bind to the directory with (key: the account name).
+SERVICE_PASSWORDS = "vault_directory_service_passwords"
+MANAGED = (PASSWORDS, SSH_KEYS, DIRECTORY_ADMIN, INITIAL_PASSWORDS, SERVICE_PASSWORDS)
 KEY_COMMENT = "bilgiislem-yedek@{host}"
 PASSWORD_BYTES = 32  # token_urlsafe: 43 characters
 
@@ -104,6 +107,7 @@ def wanted(inv: Inventory) -> list[str]:
         # Nobody who has left gets a new account, so nobody who has left needs a password.
         out += [f"{INITIAL_PASSWORDS}.{k.sicil_no}" for k in inv.personel
                 if k.durum != "ayrildi"]
+        out += [f"{SERVICE_PASSWORDS}.{a['sam']}" for a in service_accounts(inv)]
     return out
 
 

@@ -47,6 +47,9 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
         result["backup_sets"] = backup_sets(inv, name)
     if "directory" in host.roles:
         result.update(directory_state(inv))
+    if "mail_server" in host.roles:
+        result.update(mail_state(inv))
+        result["common_clamav_enabled"] = True  # clamd scans every message (clamav-milter)
     if conn.private_key_file:
         result["ansible_ssh_private_key_file"] = str(inv.resolve(conn.private_key_file))
     if ssh_args:
@@ -127,6 +130,8 @@ def directory_state(inv: Inventory) -> dict[str, Any]:
     descriptions |= {SERVICE_GROUP.format(service=s): d for s, d in SERVICE_GROUPS.items()}
     return {
         "directory_realm": m.realm,
+        "directory_base_ou": DIRECTORY_BASE_OU,
+        "directory_service_accounts": service_accounts(inv),
         "directory_netbios": m.netbios,
         "directory_password_policy": m.directory.password_policy.model_dump(),
         "directory_departments": [{"code": c, "name": n, "group": DEPARTMENT_GROUP.format(code=c)}
@@ -134,6 +139,54 @@ def directory_state(inv: Inventory) -> dict[str, Any]:
         "directory_users": users,
         "directory_groups": [{"name": g, "description": descriptions[g], "members": sorted(v)}
                              for g, v in members.items()],
+    }
+
+
+# The OU under which the role directory keeps the municipality's OUs, groups and accounts.
+DIRECTORY_BASE_OU = "Belediye"
+# The account the mail server binds to the directory with (password: the vault's
+# vault_directory_service_passwords.<name>), in <base>/Hizmet Hesaplari.
+MAIL_SERVICE_ACCOUNT = "svc-eposta"
+
+
+def _realm_dn(realm: str) -> str:
+    return ",".join(f"DC={part}" for part in realm.lower().split("."))
+
+
+def service_accounts(inv: Inventory) -> list[dict[str, str]]:
+    """Accounts servers bind to the directory with, for the services the inventory has."""
+    if not inv.hosts_with_role("mail_server"):
+        return []
+    return [{"sam": MAIL_SERVICE_ACCOUNT,
+             "description": "Posta sunucusunun dizin okuma hesabı (Postfix, Dovecot)"}]
+
+
+def mail_state(inv: Inventory) -> dict[str, Any]:
+    """What the role mail needs: the domain, where the directory is and who binds to it, and
+    the mailboxes of people who left with the colleague who takes them over."""
+    m = inv.municipality
+    dc = inv.hosts_with_role("directory")[0]  # crosscheck: a mail server needs the DC
+    base = f"OU={DIRECTORY_BASE_OU},{_realm_dn(m.realm)}"
+    by_sicil = {k.sicil_no: k for k in inv.personel}
+    handover = []
+    for k in inv.personel:
+        if k.durum != "ayrildi" or not k.eposta:
+            continue
+        succ = by_sicil.get(k.devir_alan or "")
+        handover.append({
+            "mail": k.eposta, "user": inv.usernames[k.sicil_no],
+            "successor_mail": succ.eposta if succ and succ.eposta else "",
+            "successor": inv.usernames[succ.sicil_no] if succ else "",
+        })
+    return {
+        "mail_domain": m.domain,
+        "mail_directory_host": dc.name,
+        "mail_directory_server": f"{dc.name}.{m.realm.lower()}",
+        "mail_directory_base": base,
+        "mail_group_dn": f"CN={SERVICE_GROUP.format(service='eposta')},OU=Gruplar,{base}",
+        "mail_bind_account": MAIL_SERVICE_ACCOUNT,
+        "mail_bind_dn": f"CN={MAIL_SERVICE_ACCOUNT},OU=Hizmet Hesaplari,{base}",
+        "mail_handover": handover,
     }
 
 

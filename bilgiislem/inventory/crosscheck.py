@@ -86,6 +86,13 @@ def _municipality(c: _Collector, inv: Inventory) -> None:
               f"{policy.max_age_days}", "people could never change an expiring password; "
               "lower min_age_days (or set max_age_days: 0 for passwords that never expire)")
     dcs = [(i, h) for i, h in enumerate(inv.hosts) if "directory" in h.roles]
+    if not dcs:
+        for i, h in enumerate(inv.hosts):
+            if "mail_server" in h.roles:
+                c.add("hosts.yml", ("hosts", i, "roles"), list(h.roles),
+                      f"host {h.name!r} is a mail server but no host is the domain controller",
+                      "the mail server finds mailboxes and checks passwords in the directory: "
+                      "give one server the role 'directory'")
     for i, h in dcs[1:]:
         c.add("hosts.yml", ("hosts", i, "roles"), list(h.roles),
               f"host {h.name!r} is a second domain controller (role 'directory')",

@@ -2,8 +2,9 @@
 
 The personnel file stays the only trigger: the person must already be ``durum: ayrildi``
 there (with ``ayrilis`` and, for the hand-over, ``devir_alan``). The task then applies the
-accounts part of site.yml (tags ``directory`` and ``admins``: directory account disabled and
-out of every group, folder handed over, server accounts locked and keys revoked), reads the
+accounts part of site.yml (tags ``directory``, ``mail`` and ``admins``: directory account
+disabled and out of every group, folder and mailbox handed over, server accounts locked and
+keys revoked), reads the
 result back from the hosts like the access report does, and writes a dated record
 (``evidence/users/<time>-ayrilis-<user>.json`` and a Turkish HTML page): what was closed,
 where, when, by whom and at which commit. Exit 1 when anything is still open.
@@ -21,7 +22,7 @@ from bilgiislem.inventory import Inventory, models
 from bilgiislem.users import report
 
 SITE = REPO_ROOT / "playbooks" / "site.yml"
-TAGS = "directory,admins"
+TAGS = "directory,mail,admins"
 
 
 class OffboardError(ValueError):
@@ -50,14 +51,15 @@ def run(inv: Inventory, inventory: str, who: str, *, check: bool = False) -> int
     sam = inv.usernames[person.sicil_no]
     successor = inv.usernames.get(person.devir_alan or "", "")
     ui.step(f"{'preview of ' if check else ''}offboarding {person.ad} {person.soyad} ({sam}):"
-            f" directory, shares, server accounts")
+            f" directory, shares, mailbox, server accounts")
     applied = ansible_run.playbook(SITE, inv.root, check=check, tags=TAGS)
     if check:
         print(ansible_run.summary(applied, check))
         return 0 if applied.ok else 1
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    read_ok, directory, servers = report.read_hosts(inv)
-    state = report.evaluate(inv, directory, servers)
+    read_ok, ex = report.read_hosts(inv)
+    directory, servers = ex.directory, ex.servers
+    state = report.evaluate(inv, ex)
     row = next(p for p in state["people"] if p["sicil"] == person.sicil_no)
     handed = [f for f in (directory or {}).get("handover", []) if f["folder"] == sam]
     record: dict[str, Any] = {
@@ -70,7 +72,7 @@ def run(inv: Inventory, inventory: str, who: str, *, check: bool = False) -> int
         "directory": {"read": directory is not None, "account": row["dizin"],
                       "groups": row["gruplar"]},
         "servers": {h: admins.get(sam, {"account": False}) for h, admins in servers.items()},
-        "handover": {"folders": handed,
+        "handover": {"folders": handed, "mailbox": row["posta"],
                      "successor_can_read": bool(successor) and any(
                          successor in f["readers"] for f in handed)},
         "remaining_access": row["ihlal"],

@@ -1,11 +1,14 @@
 """``invoke users.report``: who holds which access, read from the hosts, against personel.yml.
 
 ``playbooks/users-report.yml`` exports the directory's accounts and groups and the hand-over
-folders from the DC, and the server admins' account state and keys from every server, into a
-folder on the controller. ``evaluate`` compares them with the personnel file:
+folders from the DC, the mailboxes from the mail server, and the server admins' account state
+and keys from every server, into a folder on the controller. ``evaluate`` compares them with
+the personnel file:
 
-- a matrix of person × directory account, groups, shares and server access, by müdürlük;
-- **orphans**: accounts in the directory that the personnel file does not know;
+- a matrix of person × directory account, groups, shares, mailbox and server access, by
+  müdürlük;
+- **orphans**: accounts in the directory that the personnel file does not know (the servers'
+  service accounts are listed apart);
 - **violations**: people who left (ayrıldı) and still hold anything - an enabled account, a
   group, or a server account that is not locked or still has keys.
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,20 +35,39 @@ STYLE = REPO_ROOT / "bilgiislem" / "audit" / "templates"  # _style.html.j2, shar
 EVIDENCE = ansible_run.EVIDENCE_DIR / "users"
 
 
-def read_exports(folder: Path) -> tuple[dict[str, Any] | None, dict[str, dict[str, Any]]]:
-    """(the DC's export or None, {server: its admins' state})."""
-    directory, servers = None, {}
+@dataclass
+class Exports:
+    """What the hosts said: the DC's export (None if unread), {server: its admins' state},
+    {address: mailbox} from the mail servers."""
+    directory: dict[str, Any] | None = None
+    servers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    mailboxes: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def read_exports(folder: Path) -> Exports:
+    ex = Exports()
     for path in sorted(folder.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("kind") == "directory":
-            directory = data
+            ex.directory = data
         elif data.get("kind") == "server":
-            servers[data["host"]] = data.get("admins", {})
-    return directory, servers
+            ex.servers[data["host"]] = data.get("admins", {})
+        elif data.get("kind") == "mail":
+            ex.mailboxes |= {b["mail"]: {**b, "host": data["host"]}
+                             for b in data.get("mailboxes", [])}
+    return ex
 
 
-def evaluate(inv: Inventory, directory: dict[str, Any] | None,
-             servers: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _mailbox(k: Any, box: dict[str, Any] | None) -> str:
+    if box is None:
+        return "yok" if k.eposta else "-"
+    if box.get("handed_over_to"):
+        return f"devredildi: {box['handed_over_to']}"
+    return f"var ({box['messages']} ileti)"
+
+
+def evaluate(inv: Inventory, ex: Exports) -> dict[str, Any]:
+    directory, servers = ex.directory, ex.servers
     accounts = {u["sicil"]: u for u in (directory or {}).get("users", []) if u.get("sicil")}
     readers: dict[str, list[str]] = {}  # successor -> hand-over folders they may read
     for folder in (directory or {}).get("handover", []):
@@ -76,15 +99,19 @@ def evaluate(inv: Inventory, directory: dict[str, Any] | None,
             "dizin": ("yok" if acct is None else "etkin" if acct["enabled"] else "devre dışı"),
             "gruplar": groups, "paylasimlar": shares, "devir_okur": readers.get(sam, []),
             "sunucular": server_access,
+            "posta": _mailbox(k, ex.mailboxes.get(k.eposta or "")),
             "ihlal": access if k.durum == "ayrildi" else [],
         })
     known = {k.sicil_no for k in inv.personel}
-    orphans = [u for u in (directory or {}).get("users", []) if u.get("sicil", "") not in known]
+    accounts_all = (directory or {}).get("users", [])
+    orphans = [u for u in accounts_all
+               if u.get("sicil", "") not in known and not u.get("service")]
     return {
         "directory_read": directory is not None,
         "servers_read": sorted(servers),
         "people": people,
         "orphans": orphans,
+        "service_accounts": [u for u in accounts_all if u.get("service")],
         "violations": [p for p in people if p["ihlal"]],
     }
 
@@ -102,12 +129,12 @@ def write(result: dict[str, Any], meta: dict[str, Any], now: dt.datetime,
     return base.with_suffix(".json")
 
 
-def read_hosts(inv: Inventory) -> tuple[bool, dict[str, Any] | None, dict[str, dict[str, Any]]]:
-    """Run the export playbook: (every host answered, the DC's export, {server: admins})."""
+def read_hosts(inv: Inventory) -> tuple[bool, Exports]:
+    """Run the export playbook: (every host answered, what they said)."""
     with tempfile.TemporaryDirectory(prefix="bilgiislem-erisim-") as tmp:
         res = ansible_run.playbook(PLAYBOOK, inv.root, extra_vars={"users_report_dir": tmp})
-        directory, servers = read_exports(Path(tmp))
-    return res.ok, directory, servers
+        ex = read_exports(Path(tmp))
+    return res.ok, ex
 
 
 def run(inv: Inventory, inventory: str, *, dry_run: bool = False) -> int:
@@ -118,9 +145,9 @@ def run(inv: Inventory, inventory: str, *, dry_run: bool = False) -> int:
                 "servers; nothing is changed")
         return 0
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    ok, directory, servers = read_hosts(inv)
-    result = evaluate(inv, directory, servers)
-    result["unread_hosts"] = sorted(set(hosts) - set(servers))
+    ok, ex = read_hosts(inv)
+    result = evaluate(inv, ex)
+    result["unread_hosts"] = sorted(set(hosts) - set(ex.servers))
     path = write(result, ansible_run.provenance("users-report", inventory, now), now)
     print(summary(result))
     print(f"kayıt / evidence: {path.relative_to(REPO_ROOT)} (+ .html)")
@@ -129,10 +156,10 @@ def run(inv: Inventory, inventory: str, *, dry_run: bool = False) -> int:
 
 def summary(result: dict[str, Any]) -> str:
     rows = [[p["sicil"], p["kullanici"], p["mudurluk"], p["durum"], p["dizin"],
-             ", ".join(p["gruplar"]) or "-", ", ".join(p["sunucular"]) or "-",
+             ", ".join(p["gruplar"]) or "-", p["posta"], ", ".join(p["sunucular"]) or "-",
              "İHLAL" if p["ihlal"] else ""] for p in result["people"]]
     out = [ui.table(["sicil", "kullanıcı", "müdürlük", "durum", "dizin", "gruplar",
-                     "sunucu yöneticisi", ""], rows)]
+                     "posta kutusu", "sunucu yöneticisi", ""], rows)]
     out.append(f"sahipsiz hesaplar / orphans: "
                f"{', '.join(o['sam'] for o in result['orphans']) or 'yok'}")
     out.append(f"ayrılıp erişimi süren / left with access: "

@@ -2,7 +2,12 @@
 
 from bilgiislem import REPO_ROOT
 from bilgiislem.inventory import firewall, load
-from bilgiislem.inventory.ansible import to_ansible, unknown_limit_names
+from bilgiislem.inventory.ansible import (
+    mail_state,
+    service_accounts,
+    to_ansible,
+    unknown_limit_names,
+)
 
 LAB = REPO_ROOT / "inventory" / "lab"
 
@@ -103,3 +108,21 @@ def test_directory_state_follows_the_personnel_file():
     assert len(groups["hizmet-eposta"]) == 5
     assert [d["group"] for d in dc["directory_departments"]] == [
         "mud-bilgi-islem", "mud-yazi-isleri", "mud-itfaiye", "mud-kultur"]
+
+
+def test_mail_state_binds_as_the_service_account_and_hands_mailboxes_over():
+    inv = load(LAB)
+    inv.personel[:] = [  # one leaver with a mailbox and a successor
+        k.model_copy(update={"durum": "ayrildi", "devir_alan": "1001"}) if k.sicil_no == "1004"
+        else k
+        for k in inv.personel]
+    mail = mail_state(inv)
+    base = "OU=Belediye,DC=ad,DC=ornekkoy,DC=bel,DC=tr"
+    assert mail["mail_directory_server"] == "srv-dc.ad.ornekkoy.bel.tr"
+    assert mail["mail_group_dn"] == f"CN=hizmet-eposta,OU=Gruplar,{base}"
+    assert mail["mail_bind_dn"] == f"CN=svc-eposta,OU=Hizmet Hesaplari,{base}"
+    assert {"mail": "gulsen.dogan@ornekkoy.bel.tr", "user": "gulsen.dogan",
+            "successor_mail": "sukru.ozturk@ornekkoy.bel.tr",
+            "successor": "sukru.ozturk"} in mail["mail_handover"]
+    # The lab has no mail server: the DC gets no service account to create.
+    assert service_accounts(inv) == []

@@ -21,6 +21,7 @@ def _directory(**changes: dict) -> dict:
                          "groups": ["hizmet-eposta", "hizmet-vpn", "mud-bilgi-islem"]},
         "gulsen.dogan": {"sicil": "1004", "enabled": True, "groups": ["mud-kultur"]},
         "eski.hesap": {"sicil": "", "enabled": True, "groups": ["mud-kultur"]},
+        "svc-eposta": {"sicil": "", "enabled": True, "groups": [], "service": True},
     }
     for sam, change in changes.items():
         users[sam] = {**users.get(sam, {}), **change}
@@ -37,8 +38,9 @@ def test_report_finds_orphans_and_leavers_with_access():
     servers = {"srv-log": {"huseyin.gunes": {"locked": True, "expires": "1", "keys": 1},
                            "sukru.ozturk": {"locked": True, "expires": "", "keys": 1}},
                "srv-db": {}}
-    result = report.evaluate(inv, directory, servers)
+    result = report.evaluate(inv, report.Exports(directory, servers))
     assert [o["sam"] for o in result["orphans"]] == ["eski.hesap"]
+    assert [o["sam"] for o in result["service_accounts"]] == ["svc-eposta"]
     [leaver] = result["violations"]
     assert leaver["kullanici"] == "huseyin.gunes"
     assert leaver["ihlal"] == ["etkin dizin hesabı", "gruplar: mud-yazi-isleri",
@@ -55,8 +57,11 @@ def test_report_is_clean_when_the_leaver_is_closed(tmp_path: Path):
     directory = _directory(**{"huseyin.gunes": {"sicil": "0998", "enabled": False,
                                                  "groups": []}})
     servers = {"srv-log": {"huseyin.gunes": {"locked": True, "expires": "1", "keys": 0}}}
-    result = report.evaluate(inv, directory, servers)
+    mailboxes = {"gulsen.dogan@ornekkoy.bel.tr": {"messages": 3, "handed_over_to": ""}}
+    result = report.evaluate(inv, report.Exports(directory, servers, mailboxes))
     assert result["violations"] == []
+    people = {p["kullanici"]: p for p in result["people"]}
+    assert people["gulsen.dogan"]["posta"] == "var (3 ileti)"
     now = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
     path = report.write(result, {"kind": "users-report", "time": now.isoformat(),
                                  "operator": "test", "git_commit": "abc", "git_dirty": False,
@@ -72,9 +77,14 @@ def test_read_exports_splits_directory_and_servers(tmp_path: Path):
     (tmp_path / "srv-dc-dizin.json").write_text(json.dumps(_directory()))
     (tmp_path / "srv-dc-sunucu.json").write_text(json.dumps(
         {"kind": "server", "host": "srv-dc", "admins": {}}))
-    directory, servers = report.read_exports(tmp_path)
-    assert directory is not None and directory["host"] == "srv-dc"
-    assert servers == {"srv-dc": {}}
+    (tmp_path / "srv-posta-posta.json").write_text(json.dumps(
+        {"kind": "mail", "host": "srv-posta", "mailboxes": [
+            {"mail": "a@b.tr", "messages": 2, "handed_over_to": "c.d"}]}))
+    ex = report.read_exports(tmp_path)
+    assert ex.directory is not None and ex.directory["host"] == "srv-dc"
+    assert ex.servers == {"srv-dc": {}}
+    assert ex.mailboxes == {"a@b.tr": {"mail": "a@b.tr", "messages": 2,
+                                       "handed_over_to": "c.d", "host": "srv-posta"}}
 
 
 def test_offboard_needs_the_personnel_file_to_say_left():
@@ -120,6 +130,6 @@ def test_read_hosts_reads_what_the_playbook_wrote(monkeypatch: pytest.MonkeyPatc
         return type("Result", (), {"ok": True})()
 
     monkeypatch.setattr(report.ansible_run, "playbook", fake_playbook)
-    ok, directory, servers = report.read_hosts(load(LAB))
-    assert ok and directory["host"] == "srv-dc" and servers == {"srv-log": {}}
+    ok, ex = report.read_hosts(load(LAB))
+    assert ok and ex.directory["host"] == "srv-dc" and ex.servers == {"srv-log": {}}
     assert not seen["dir"].exists()
