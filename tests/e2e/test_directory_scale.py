@@ -37,6 +37,7 @@ def _run(workdir: Path, variables: dict) -> tuple[int, str]:
                                        encoding="utf-8")
     env = {**os.environ, "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),
            "ANSIBLE_INVENTORY_ENABLED": "yaml", "ANSIBLE_NOCOLOR": "1",
+           "ANSIBLE_CACHE_PLUGIN": "memory",  # facts of an earlier container of that name
            "CONTAINERS_CONF": str(podman.CONTAINERS_CONF),
            "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     res = subprocess.run(["ansible-playbook", "-i", str(workdir / "hosts.yml"),
