@@ -13,7 +13,6 @@ from __future__ import annotations
 import json as jsonlib
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from invoke import Collection, Context, task
@@ -25,7 +24,6 @@ from bilgiislem import molecule as mol
 from bilgiislem import secrets as secretsmod
 from bilgiislem.inventory import Inventory, InventoryError, load, models
 from bilgiislem.inventory.ansible import unknown_limit_names
-from bilgiislem.lab import image as labimage
 
 DEFAULT_INVENTORY = "inventory/lab"
 INVENTORY_HELP = "inventory directory (default: inventory/lab)"
@@ -195,43 +193,14 @@ def test(c: Context, skip_lab: bool = False) -> None:
     run("unit and validation tests", lambda: pytest("-q", "-m", "not lab"))
     run("lint", lambda: lint(c))
     if not skip_lab:
-        _molecule_beside_lab_e2e(run, pytest)
+        run("molecule", lambda: molecule(c))
+        run("lab end-to-end", lambda: pytest("-q", "-m", "lab", "tests/e2e"))
     print()
     print(ui.table(["step", "result"], [[n, "passed" if ok else "FAILED"] for n, ok in results]))
     passed = sum(ok for _, ok in results)
     print(f"{passed} passed, {len(results) - passed} failed")
     if passed != len(results):
         raise Exit(code=EXIT_FAILED)
-
-
-def _molecule_beside_lab_e2e(run: Callable[[str, object], None],
-                             pytest: Callable[..., None]) -> None:
-    """Molecule and the lab end-to-end test side by side: their containers and networks are
-    named apart (molecule-*, lab-*) and both wait on apt and SSH more than on the CPU, so this
-    saves most of the shorter one's time. Molecule's output goes to a log, printed at the end."""
-    log = REPO_ROOT / ".cache" / "test-molecule.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    tag, _ = labimage.ensure(ui.info)  # built once, before two runs could both want it
-    ui.info(f"lab base image {tag}")
-    ui.step(f"test step: molecule, in the background (output: {log.relative_to(REPO_ROOT)})")
-    with log.open("w", encoding="utf-8") as out:
-        proc = subprocess.Popen([_tool("invoke"), "molecule"], cwd=REPO_ROOT, stdout=out,
-                                stderr=subprocess.STDOUT)
-        try:
-            run("lab end-to-end", lambda: pytest("-q", "-m", "lab", "tests/e2e"))
-            ui.step("waiting for molecule")
-            code = proc.wait()
-        finally:
-            if proc.poll() is None:
-                proc.terminate()
-                proc.wait()
-    print(log.read_text(encoding="utf-8"), end="")
-
-    def molecule_result() -> None:
-        if code != 0:
-            raise Exit(code=EXIT_FAILED)
-
-    run("molecule", molecule_result)
 
 
 @task(help={"inventory": INVENTORY_HELP})
