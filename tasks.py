@@ -194,7 +194,7 @@ def test(c: Context, skip_lab: bool = False) -> None:
     run("lint", lambda: lint(c))
     if not skip_lab:
         run("molecule", lambda: molecule(c))
-        run("lab end-to-end", lambda: pytest("-q", "-m", "lab", "tests/e2e"))
+        run("lab end-to-end", lambda: pytest("-q", "-m", "lab", "--durations=25", "tests/e2e"))
     print()
     print(ui.table(["step", "result"], [[n, "passed" if ok else "FAILED"] for n, ok in results]))
     passed = sum(ok for _, ok in results)

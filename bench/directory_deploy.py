@@ -32,7 +32,7 @@ import yaml
 
 from bilgiislem import REPO_ROOT
 from bilgiislem.inventory import load
-from bilgiislem.inventory.ansible import directory_state
+from bilgiislem.inventory.ansible import directory_state, service_accounts
 from bilgiislem.lab import image, podman
 from bilgiislem.secrets import new_directory_password
 
@@ -80,6 +80,8 @@ def run(workdir: Path) -> tuple[list[dict[str, Any]], list[str]]:
         "vault_directory_admin_password": {inv.municipality.realm: new_directory_password()},
         "vault_directory_initial_passwords": {k.sicil_no: new_directory_password()
                                               for k in inv.personel if k.durum != "ayrildi"},
+        "vault_directory_service_passwords": {a["sam"]: new_directory_password()
+                                              for a in service_accounts(inv)},
     }
     rows, problems = [], []
 
