@@ -106,6 +106,14 @@ FILE_CHECKS: dict[str, list[str]] = {
     "devices.yml": [
         "device names are unique, and no device has the name of a host",
         "`site`, `network` and `ip` follow the same rules as a host interface",
+        "a port profile has what its `mode` needs (`vlan` for access, `vlans` for trunk) and "
+        "nothing of another mode; `native` is one of `vlans`",
+        "only switches, routers and firewalls of a vendor with templates have `ports` or "
+        "`lags`; each port (ranges expanded, LAG members included) is listed once",
+        "every VLAN a port's profile uses is a network of that purpose, with a `vlan`, at the "
+        "device's site",
+        "a profile uses only features the vendor's templates have (`hp_procurve`: no "
+        "`port_security`)",
     ],
     "personel.yml": [
         "`sicil_no`, `dahili` and `kullanici_adi` are unique",
@@ -127,6 +135,8 @@ TYPE_DOCS: dict[str, tuple[str, str]] = {
                     "starting with a letter (`ORNEKKOY`)"),
     "Slug": ("code", "lowercase ASCII letters and digits, words joined by single hyphens, "
              "starting with a letter (`bilgi-islem`)"),
+    "InterfaceName": ("interface name", "the vendor's interface name, or a range of its last "
+                      "number (`GigabitEthernet1/0/1-24`, `1-24` on HP ProCurve)"),
     "Platform": ("platform name", "lowercase ASCII words joined by `_` or `-`, as netmiko "
                  "device types (`cisco_ios`, `huawei_vrp`, `hp_procurve`)"),
     "IPv4": ("IPv4 address", "four numbers from 0 to 255 separated by dots (`10.10.20.15`)"),
@@ -268,6 +278,26 @@ FIELD_DOCS: dict[str, str] = {
     "Device.model": "Vendor's model name, e.g. `Catalyst 9200L-24P`.",
     "Device.network": "Network of its management address.",
     "Device.ip": "Management address.",
+    "Device.ports": "Switch ports and their profile (switches, routers and firewalls of a "
+    "vendor with templates: `cisco_ios`, `huawei_vrp`, `hp_procurve`).",
+    "Device.lags": "Link aggregations (LACP) and their profile.",
+    "SwitchPort.name": "A port or a range of ports; each port once per device.",
+    "SwitchPort.profile": "Port profile (`port_profiles`).",
+    "SwitchPort.description": "Description on the port; default: the profile's.",
+    "Lag.id": "Number of the aggregation (Port-channel, Eth-Trunk, Trk).",
+    "Lag.members": "Its member ports; each port once per device.",
+    "Lag.profile": "Port profile of the aggregation.",
+    "Lag.description": "Description on the aggregation and its members.",
+    "DevicesFile.port_profiles": "What kinds of ports there are, by name: "
+    "`<name>: {mode: ..., ...}`.",
+    "PortProfile.mode": "`access`: one VLAN; `trunk`: several, tagged; `disabled`: shut.",
+    "PortProfile.description": "Description put on the ports.",
+    "PortProfile.vlan": "Access: the purpose of the port's network at the switch's site.",
+    "PortProfile.voice_vlan": "Access: also the site's `voice` VLAN, tagged, for IP phones.",
+    "PortProfile.vlans": "Trunk: the purposes of the networks it carries.",
+    "PortProfile.native": "Trunk: the untagged one (one of `vlans`); none: all tagged.",
+    "PortProfile.edge": "Access: an end device - forwarding at once, BPDUs shut the port.",
+    "PortProfile.port_security": "Access: most MAC addresses the port learns.",
     # personel.yml
     "PersonelFile.personel": "Every member of staff, including those who left.",
     "Kisi.sicil_no": "Personnel registry number.",
@@ -303,6 +333,7 @@ class _Type:
     allowed: list[str]  # field-specific rules: ranges, lengths, choices
     nested: type[BaseModel] | None = None
     is_list: bool = False
+    is_map: bool = False  # a mapping of names to ``nested``
     alias: str | None = None  # a named type of models.py, explained under "Value types"
 
     @property
@@ -374,6 +405,11 @@ def _describe_type(annotation: Any, where: str) -> _Type:  # noqa: PLR0911 (one 
         if len(rest) != 1:
             raise DocgenError(f"{where}: cannot document the union {annotation!r}")
         return _describe_type(rest[0], where)
+    if origin is dict:
+        value = _describe_type(args[1], where)
+        if value.nested is None:
+            raise DocgenError(f"{where}: cannot document a mapping to {args[1]!r}")
+        return _Type("mapping of names", [], value.nested, is_map=True)
     if origin is list:
         item = _describe_type(args[0], where)
         label = _PLURALS.get(item.label, f"{item.label}s")
@@ -437,7 +473,8 @@ def _model_rows(model: type[BaseModel], prefix: str) -> list[list[str]]:
         rows.append([f"`{path}`", t.shown, _requirement(info), _cell("; ".join(t.allowed)),
                      _cell(FIELD_DOCS[key])])
         if t.nested is not None:
-            rows += _model_rows(t.nested, f"{path}[]." if t.is_list else f"{path}.")
+            suffix = "[]." if t.is_list else ".<name>." if t.is_map else "."
+            rows += _model_rows(t.nested, f"{path}{suffix}")
     return rows
 
 

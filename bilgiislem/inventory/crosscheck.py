@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from bilgiislem import naming
-from bilgiislem.inventory import yamlio
+from bilgiislem.inventory import models as m_
+from bilgiislem.inventory import ports, yamlio
 from bilgiislem.inventory.issues import Issue, Loc, loc_to_path
 
 if TYPE_CHECKING:
@@ -63,6 +64,8 @@ def check(inv: Inventory, docs: dict[str, yamlio.YamlDoc]) -> list[Issue]:
     _sites(c, inv)
     _networks(c, inv)
     _hosts_and_devices(c, inv)
+    _port_profiles(c, inv)
+    _device_ports(c, inv)
     _personel(c, inv)
     _host_databases(c, inv)
     _backups(c, inv)
@@ -205,6 +208,105 @@ def _hosts_and_devices(c: _Collector, inv: Inventory) -> None:
         if d.site not in sites:
             c.unknown(fd, ("devices", i, "site"), "site", d.site, sites)
         attach(fd, ("devices", i), d.site, d.network, d.ip)
+
+
+def _port_profiles(c: _Collector, inv: Inventory) -> None:
+    """A profile says what it needs for its mode, and nothing that belongs to another."""
+    f = "devices.yml"
+    for name, p in inv.port_profiles.items():
+        loc: Loc = ("port_profiles", name)
+        if p.mode == "access" and p.vlan is None:
+            c.add(f, (*loc, "mode"), p.mode, f"access profile {name!r} has no 'vlan'",
+                  "name the purpose of the port's network, e.g. 'vlan: data'")
+        if p.mode == "trunk" and not p.vlans:
+            c.add(f, (*loc, "mode"), p.mode, f"trunk profile {name!r} has no 'vlans'",
+                  "list the purposes of the networks it carries, e.g. 'vlans: [data, voice]'")
+        only = {"vlan": "access", "voice_vlan": "access", "edge": "access",
+                "port_security": "access", "vlans": "trunk", "native": "trunk"}
+        for key, mode in only.items():
+            if getattr(p, key) not in (None, False, []) and p.mode != mode:
+                c.add(f, (*loc, key), getattr(p, key),
+                      f"'{key}' is for {mode} ports, and profile {name!r} is {p.mode}",
+                      f"remove '{key}', or make the profile 'mode: {mode}'")
+        if p.native and p.native not in p.vlans:
+            c.add(f, (*loc, "native"), p.native,
+                  f"native VLAN {p.native!r} is not among the trunk's vlans",
+                  f"add {p.native!r} to 'vlans'")
+        c.duplicates(f, (((*loc, "vlans", i), v) for i, v in enumerate(p.vlans)), "VLAN")
+
+
+def _profile_features(p: models.PortProfile) -> list[str]:
+    return [feat for feat, used in (("voice_vlan", p.voice_vlan), ("edge", p.edge),
+                                    ("port_security", p.port_security is not None)) if used]
+
+
+def _device_ports(c: _Collector, inv: Inventory) -> None:
+    """Ports and LAGs: a rendered vendor, each port once, known profiles whose VLANs exist at
+    the device's site, and only features the vendor's templates have."""
+    for i, d in enumerate(inv.devices):
+        if d.ports or d.lags:
+            _one_device_ports(c, inv, i, d)
+
+
+def _one_device_ports(c: _Collector, inv: Inventory, i: int, d: models.Device) -> None:
+    f = "devices.yml"
+    if d.kind not in ("switch", "router", "firewall"):
+        c.add(f, ("devices", i, "kind"), d.kind, f"a {d.kind} has no switch ports to configure",
+              "ports and lags are for switches, routers and firewalls; remove them here")
+        return
+    features = m_.NETWORK_VENDORS.get(d.vendor)
+    if features is None:
+        c.add(f, ("devices", i, "vendor"), d.vendor,
+              f"device {d.name!r} has ports, but there are no configuration templates "
+              f"for vendor {d.vendor!r}",
+              f"configurations are made for {', '.join(sorted(m_.NETWORK_VENDORS))}; "
+              "list the device without ports to only inventory it")
+        return
+    site_vlans = {n.purpose: n.vlan for n in inv.networks
+                  if n.site == d.site and n.vlan is not None}
+    seen: dict[str, Loc] = {}
+
+    def claim(loc: Loc, name: str) -> None:
+        for one in ports.expand(name):
+            if one in seen:
+                c.add(f, loc, name, f"port {one} of {d.name!r} is listed twice",
+                      f"already at {loc_to_path(seen[one])}; a port has one profile")
+            else:
+                seen[one] = loc
+
+    uses: list[tuple[Loc, str]] = []
+    for j, port in enumerate(d.ports):
+        claim(("devices", i, "ports", j, "name"), port.name)
+        uses.append((("devices", i, "ports", j, "profile"), port.profile))
+    for j, lag in enumerate(d.lags):
+        for k, member in enumerate(lag.members):
+            claim(("devices", i, "lags", j, "members", k), member)
+        uses.append((("devices", i, "lags", j, "profile"), lag.profile))
+        if "lag" not in features:
+            c.add(f, ("devices", i, "lags", j), lag.id,
+                  f"vendor {d.vendor!r} has no template for link aggregation",
+                  "connect through a single port")
+    c.duplicates(f, ((("devices", i, "lags", j, "id"), lag.id)
+                     for j, lag in enumerate(d.lags)), "LAG id")
+    for loc, name in uses:
+        profile = inv.port_profiles.get(name)
+        if profile is None:
+            c.unknown(f, loc, "port profile", name, inv.port_profiles)
+            continue
+        wanted = [profile.vlan, *profile.vlans] + (["voice"] if profile.voice_vlan else [])
+        for purpose in dict.fromkeys(v for v in wanted if v):
+            if purpose not in site_vlans:
+                c.add(f, loc, name,
+                      f"profile {name!r} uses the {purpose} VLAN, but site {d.site!r} has "
+                      f"no network with purpose {purpose!r} and a vlan",
+                      "add that network to networks.yml, or use another profile here")
+        for feat in _profile_features(profile):
+            if feat not in features:
+                c.add(f, loc, name,
+                      f"profile {name!r} uses {feat!r}, which the {d.vendor} templates "
+                      "do not have",
+                      f"{d.vendor} supports {', '.join(sorted(features))}; use a profile "
+                      "without it on this device")
 
 
 def _personel(c: _Collector, inv: Inventory) -> None:

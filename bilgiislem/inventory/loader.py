@@ -29,6 +29,7 @@ class Inventory:
     connection: models.Connection
     hosts: list[models.Host]
     devices: list[models.Device] = field(default_factory=list)
+    port_profiles: dict[str, models.PortProfile] = field(default_factory=dict)
     personel: list[models.Kisi] = field(default_factory=list)
     usernames: dict[str, str] = field(default_factory=dict)  # sicil_no -> username
     backups: models.BackupsFile | None = None  # None: no backups.yml, no backups declared
@@ -310,6 +311,7 @@ def load(root: str | Path, display: str | None = None) -> Inventory:
             connection=parsed["hosts.yml"].connection,
             hosts=parsed["hosts.yml"].hosts,
             devices=parsed["devices.yml"].devices,
+            port_profiles=parsed["devices.yml"].port_profiles,
             personel=parsed["personel.yml"].personel,
             backups=parsed["backups.yml"],
         )

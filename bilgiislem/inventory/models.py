@@ -427,6 +427,60 @@ class HostsFile(Strict):
 # devices.yml
 
 
+# Vendors whose switch configuration the project renders (bilgiislem/netconfig), and the
+# features each one's templates support. A device of another vendor may be listed (UPSes,
+# cameras) but may not have ports or LAGs.
+NETWORK_VENDORS: dict[str, frozenset[str]] = {
+    "cisco_ios": frozenset({"voice_vlan", "edge", "port_security", "lag"}),
+    "huawei_vrp": frozenset({"voice_vlan", "edge", "port_security", "lag"}),
+    "hp_procurve": frozenset({"voice_vlan", "edge", "lag"}),
+}
+# VLANs are named by the purpose of a network of the device's site (networks.yml).
+VlanPurpose = Literal[NETWORK_PURPOSES]  # type: ignore[valid-type]
+
+
+def _interface(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z-]*\d+(?:/\d+)*(?:-\d+)?", value):
+        raise fail(f"{value!r} is not an interface name or range",
+                   "the vendor's name with its numbers, e.g. 'GigabitEthernet1/0/5' or "
+                   "'GigabitEthernet0/0/5' (Huawei) or '5' (HP ProCurve); a range of the last "
+                   "number: 'GigabitEthernet1/0/1-24', '1-24'")
+    first, _, last = value.rpartition("/")[2].partition("-")
+    if last and int(last) <= int(re.sub(r"\D", "", first) or 0):
+        raise fail(f"range {value!r} does not go up",
+                   "write the lower number first, e.g. 'GigabitEthernet1/0/1-24'")
+    return value
+
+
+InterfaceName = Annotated[StrictStr, AfterValidator(_interface)]
+
+
+class PortProfile(Strict):
+    """What a kind of port is: an access port in one VLAN (with a voice VLAN), a trunk that
+    carries VLANs, or a disabled port. VLANs are network purposes of the device's site."""
+    mode: Literal["access", "trunk", "disabled"]
+    description: Text | None = None
+    vlan: VlanPurpose | None = None  # access: the port's VLAN
+    voice_vlan: bool = False  # access: also the site's voice VLAN, tagged (IP phones)
+    vlans: list[VlanPurpose] = []  # trunk: the allowed VLANs
+    native: VlanPurpose | None = None  # trunk: the untagged VLAN (none: all tagged)
+    edge: bool = False  # an end device: no STP wait (portfast), BPDUs shut the port
+    port_security: Annotated[StrictInt, Field(ge=1, le=64)] | None = None  # max MAC addresses
+
+
+class SwitchPort(Strict):
+    name: InterfaceName
+    profile: Slug
+    description: Text | None = None
+
+
+class Lag(Strict):
+    id: Annotated[StrictInt, Field(ge=1, le=64)]
+    members: Annotated[list[InterfaceName], Field(min_length=1)]
+    profile: Slug
+    description: Text | None = None
+
+
 class Device(Strict):
     name: HostName
     site: Slug
@@ -435,9 +489,13 @@ class Device(Strict):
     model: Text
     network: Slug
     ip: IPv4
+    # Switches and routers of a rendered vendor: their ports and link aggregations.
+    ports: list[SwitchPort] = []
+    lags: list[Lag] = []
 
 
 class DevicesFile(Strict):
+    port_profiles: dict[Slug, PortProfile] = {}
     devices: list[Device] = []
 
 
