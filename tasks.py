@@ -190,7 +190,7 @@ def test(c: Context, skip_lab: bool = False) -> None:
 
     if not skip_lab:
         run("setup", lambda: setup(c))
-    run("unit and validation tests", lambda: pytest("-q", "-m", "not lab"))
+    run("unit and validation tests", lambda: pytest("-q", "-m", "not lab", "-n", "4"))
     run("lint", lambda: lint(c))
     if not skip_lab:
         run("molecule", lambda: molecule(c))
