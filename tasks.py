@@ -153,18 +153,19 @@ def lint(c: Context) -> None:
     ui.info("lint clean")
 
 
-@task(help={"role": "one role (default: every role with a scenario)"})
-def molecule(c: Context, role: str | None = None) -> None:
+@task(help={"role": "one role (default: every role with a scenario)",
+            "jobs": "scenarios run side by side (default 1)"})
+def molecule(c: Context, role: str | None = None, jobs: int = 1) -> None:
     """Molecule: converge → idempotence → check mode (0 changed) → verify, per role."""
     roles = [role] if role else mol.roles_with_scenarios()
+    ui.step(f"molecule scenarios of {', '.join(roles)}"
+            + (f", {jobs} at a time" if jobs > 1 and len(roles) > 1 else ""))
     failed = []
-    for r in roles:
-        ui.step(f"molecule scenario of role {r}")
-        result = mol.run(r)
+    for result in mol.run_all(roles, jobs):
         if not result.ok:
             print(result.detail, file=sys.stderr)
-            ui.error(f"role {r}: step {result.failed_step} failed")
-            failed.append(r)
+            ui.error(f"role {result.role}: step {result.failed_step} failed")
+            failed.append(result.role)
     print(f"molecule: {len(roles) - len(failed)} passed, {len(failed)} failed")
     if failed:
         raise Exit(code=EXIT_FAILED)
@@ -193,7 +194,7 @@ def test(c: Context, skip_lab: bool = False) -> None:
     run("unit and validation tests", lambda: pytest("-q", "-m", "not lab", "-n", "4"))
     run("lint", lambda: lint(c))
     if not skip_lab:
-        run("molecule", lambda: molecule(c))
+        run("molecule", lambda: molecule(c, jobs=2))
         run("lab end-to-end", lambda: pytest("-q", "-m", "lab", "--durations=25", "tests/e2e"))
     print()
     print(ui.table(["step", "result"], [[n, "passed" if ok else "FAILED"] for n, ok in results]))
