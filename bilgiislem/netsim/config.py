@@ -98,6 +98,25 @@ def render(node: Node, order: OrderKey, depth: int = 0, indent: str = " ") -> li
     return out
 
 
+def blocks(nodes: Sequence[Node], order: OrderKey, *, separator: str, together: str,
+           top_order: Sequence[Sequence[str]], negation: str) -> list[str]:
+    """Top-level nodes as a vendor prints them: each section its own block (the ``together``
+    sections in one), runs of single lines of the same group in one, ``separator`` between."""
+    lines: list[str] = []
+    previous: object = None
+    for child in nodes:
+        if child.words[0] == together:
+            group: object = together
+        else:
+            group = child.text if child.section else rank(top_order, child.words, negation)[0]
+        if group != previous:
+            lines.append(separator)
+        previous = group
+        lines.append(child.text)
+        lines.extend(render(child, order, 1))
+    return lines
+
+
 def rank(groups: Sequence[Sequence[str]], words: Sequence[str], negation: str) -> tuple[int, int]:
     """Where a line goes in a vendor's print order: the group (printed as one block) and the
     position of the longest entry of ``groups`` the line starts with; unknown lines go last.

@@ -27,7 +27,7 @@ from bilgiislem.netsim.cli import (
     free,
     keyed,
 )
-from bilgiislem.netsim.config import Node, rank, render
+from bilgiislem.netsim.config import Node, blocks, rank, render
 from bilgiislem.netsim.grammar import Custom, Grammar, Match, MatchError, Token
 from bilgiislem.netsim.interfaces import IOS as INTERFACES
 from bilgiislem.netsim.vlans import MAX_VLAN, format_ios, parse_ios
@@ -426,18 +426,9 @@ class IosSession(CliSession):
         """``!``-separated blocks: each section on its own (the ``line`` ones together), runs
         of single lines of the same kind together; ``end`` at the end."""
         root = self.state.running.root
-        lines: list[str] = []
-        previous: object = None
-        for child in sorted(root.children, key=lambda c: self.order(root, c)):
-            if child.words[0] == "line":
-                group: object = "line"
-            else:
-                group = child.text if child.section else rank(_TOP_ORDER, child.words, "no")[0]
-            if group != previous:
-                lines.append("!")
-            previous = group
-            lines.append(child.text)
-            lines.extend(render(child, self.order, 1))
+        nodes = sorted(root.children, key=lambda c: self.order(root, c))
+        lines = blocks(nodes, self.order, separator="!", together="line",
+                       top_order=_TOP_ORDER, negation="no")
         return "\n".join([*lines, "!", "end"]) + "\n"
 
     def section_lines(self, node: Node) -> list[str]:

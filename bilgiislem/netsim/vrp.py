@@ -29,7 +29,7 @@ from bilgiislem.netsim.cli import (
     free,
     keyed,
 )
-from bilgiislem.netsim.config import Node, rank, render
+from bilgiislem.netsim.config import Node, blocks, rank, render
 from bilgiislem.netsim.grammar import Custom, Grammar, Match, MatchError, Token, tokenize
 from bilgiislem.netsim.interfaces import VRP as INTERFACES
 from bilgiislem.netsim.vlans import format_vrp, parse_vrp
@@ -316,18 +316,9 @@ class VrpSession(CliSession):
 
     def render_config(self) -> str:
         """``#``-separated blocks (the ``user-interface`` sections together), ``return`` last."""
-        lines = [f"!Software Version {self.state.software}"]
-        previous: object = None
-        for child in self.top_level():
-            if child.words[0] == "user-interface":
-                group: object = "user-interface"
-            else:
-                group = child.text if child.section else rank(_TOP_ORDER, child.words, "undo")[0]
-            if group != previous:
-                lines.append("#")
-            previous = group
-            lines.append(child.text)
-            lines.extend(render(child, self.order, 1))
+        lines = [f"!Software Version {self.state.software}",
+                 *blocks(self.top_level(), self.order, separator="#", together="user-interface",
+                         top_order=_TOP_ORDER, negation="undo")]
         return "\n".join([*lines, "#", "return"]) + "\n"
 
     def section_lines(self, node: Node) -> list[str]:
