@@ -387,3 +387,97 @@ def users_offboard_task(c: Context, person: str, inventory: str = DEFAULT_INVENT
 
 users = Collection("users", users_report_task, users_offboard_task)
 ns.add_collection(users)
+
+
+# --- net ------------------------------------------------------------------------------------
+
+from bilgiislem.netops import devices as net_devices  # noqa: E402
+from bilgiislem.netops import run as net_run  # noqa: E402
+
+NET_HELP = {
+    "inventory": INVENTORY_HELP,
+    "devices": "only these devices or sites (comma-separated; default: every managed device)",
+    "workers": "devices handled at once (default 10)",
+    "timeout": "seconds each wait on a device may last (default 30)",
+    "retries": "more attempts after a network error (default 2; never after a refused login)",
+}
+
+
+def _net_devices(inventory: str, devices: str | None,
+                 secrets_needed: bool = True) -> tuple[Inventory, list[models.Device]]:
+    """The inventory (validated) and the chosen devices, the vault's secrets ensured."""
+    inv = _validated(inventory)
+    try:
+        chosen = net_devices.select(inv, devices)
+    except net_devices.DeviceSelectionError as exc:
+        ui.error(str(exc))
+        raise Exit(code=EXIT_INVALID) from None
+    if not chosen:
+        ui.error(f"{inventory}/devices.yml has no switch, router or firewall of a vendor with "
+                 f"templates ({', '.join(models.NETWORK_VENDORS)})")
+        raise Exit(code=EXIT_INVALID)
+    if secrets_needed:
+        _ensure_secrets(inv, inventory)
+    return inv, chosen
+
+
+def _net_exit(code: int) -> None:
+    if code:
+        raise Exit(code=code)
+
+
+def _net_call(fn: object, *args: object, **kwargs: object) -> int:
+    try:
+        return fn(*args, **kwargs)  # type: ignore[operator,no-any-return]
+    except secretsmod.SecretsError as exc:
+        ui.error(str(exc))
+        raise Exit(code=EXIT_INVALID) from None
+
+
+@task(name="backup", help={**NET_HELP, "repo": "git repository of the configurations "
+                           "(default: ag-yedekleri/<municipality code>)",
+                           "dry_run": "only list the devices; contact nothing"})
+def net_backup_task(c: Context, inventory: str = DEFAULT_INVENTORY, devices: str | None = None,
+                    repo: str | None = None, workers: int = 10, timeout: float = 30,
+                    retries: int = 2, dry_run: bool = False) -> None:
+    """Back up every device's configuration (masked, no noise) into git; evidence."""
+    inv, chosen = _net_devices(inventory, devices, secrets_needed=not dry_run)
+    where = Path(repo) if repo else net_run.default_repo(inv)
+    _net_exit(_net_call(net_run.backup, inv, inventory, chosen, repo=where, workers=workers,
+                        timeout=timeout, retries=retries, dry_run=dry_run))
+
+
+@task(name="plan", help={"inventory": INVENTORY_HELP, "devices": NET_HELP["devices"],
+                         "repo": "the backup repository (default as net.backup)",
+                         "json": "print the plan as JSON"})
+def net_plan_task(c: Context, inventory: str = DEFAULT_INVENTORY, devices: str | None = None,
+                  repo: str | None = None, json: bool = False) -> None:
+    """What net.push would send, per device, against the last backup; touches no device."""
+    inv, chosen = _net_devices(inventory, devices)
+    where = Path(repo) if repo else net_run.default_repo(inv)
+    _net_exit(_net_call(net_run.plan, inv, chosen, repo=where, as_json=json))
+
+
+@task(name="push", help={**NET_HELP, "dry_run": "read the devices and show what would be "
+                         "sent; send nothing"})
+def net_push_task(c: Context, inventory: str = DEFAULT_INVENTORY, devices: str | None = None,
+                  workers: int = 10, timeout: float = 30, retries: int = 2,
+                  dry_run: bool = False) -> None:
+    """Push the intended configurations: save, verify, or restore the pre-push one; evidence."""
+    inv, chosen = _net_devices(inventory, devices)
+    _net_exit(_net_call(net_run.push, inv, inventory, chosen, workers=workers, timeout=timeout,
+                        retries=retries, dry_run=dry_run))
+
+
+@task(name="drift", help={**NET_HELP, "json": "print the report as JSON"})
+def net_drift_task(c: Context, inventory: str = DEFAULT_INVENTORY, devices: str | None = None,
+                   workers: int = 10, timeout: float = 30, retries: int = 2,
+                   json: bool = False) -> None:
+    """Running against intended configuration on every device; exit 1 on drift; evidence."""
+    inv, chosen = _net_devices(inventory, devices)
+    _net_exit(_net_call(net_run.drift, inv, inventory, chosen, workers=workers,
+                        timeout=timeout, retries=retries, as_json=json))
+
+
+net = Collection("net", net_backup_task, net_plan_task, net_push_task, net_drift_task)
+ns.add_collection(net)

@@ -3,7 +3,8 @@
 Some secrets are not chosen by people but generated: the passphrase of each backup client's
 repository and the SSH keys the backup clients (and the repository host, which pushes the
 off-site copy) log in with, the domain's Administrator password and each person's initial
-directory password. ``ensure()`` adds whatever is missing to the vault, encrypted with
+directory password, and the network devices' automation account, SNMPv3 keys and the
+administrators' device passwords. ``ensure()`` adds whatever is missing to the vault, encrypted with
 Ansible Vault (through Ansible's own Python API), and never changes or removes a value that is
 already there: a repository passphrase that changed would lock the municipality out of its own
 backups.
@@ -38,7 +39,15 @@ DIRECTORY_ADMIN = "vault_directory_admin_password"
 INITIAL_PASSWORDS = "vault_directory_initial_passwords"
 # Passwords of the accounts servers bind to the directory with (key: the account name).
 SERVICE_PASSWORDS = "vault_directory_service_passwords"
-MANAGED = (PASSWORDS, SSH_KEYS, DIRECTORY_ADMIN, INITIAL_PASSWORDS, SERVICE_PASSWORDS)
+# Network devices (net.*): the automation account's password and the SNMPv3 keys of each
+# device (key: the device), and each server administrator's local account password on the
+# devices (key: the sicil no).
+NETWORK_PASSWORDS = "vault_network_passwords"
+NETWORK_SNMP_AUTH = "vault_network_snmp_auth"
+NETWORK_SNMP_PRIV = "vault_network_snmp_priv"
+NETWORK_ADMIN_PASSWORDS = "vault_network_admin_passwords"
+MANAGED = (PASSWORDS, SSH_KEYS, DIRECTORY_ADMIN, INITIAL_PASSWORDS, SERVICE_PASSWORDS,
+           NETWORK_PASSWORDS, NETWORK_SNMP_AUTH, NETWORK_SNMP_PRIV, NETWORK_ADMIN_PASSWORDS)
 KEY_COMMENT = "bilgiislem-yedek@{host}"
 PASSWORD_BYTES = 32  # token_urlsafe: 43 characters
 
@@ -108,7 +117,18 @@ def wanted(inv: Inventory) -> list[str]:
         out += [f"{INITIAL_PASSWORDS}.{k.sicil_no}" for k in inv.personel
                 if k.durum != "ayrildi"]
         out += [f"{SERVICE_PASSWORDS}.{a['sam']}" for a in service_accounts(inv)]
+    devices = inv.network_devices()
+    for var in (NETWORK_PASSWORDS, NETWORK_SNMP_AUTH, NETWORK_SNMP_PRIV):
+        out += [f"{var}.{d.name}" for d in devices]
+    if devices:
+        out += [f"{NETWORK_ADMIN_PASSWORDS}.{k.sicil_no}" for k in network_admins(inv)]
     return out
+
+
+def network_admins(inv: Inventory) -> list[models.Kisi]:
+    """The people with a local account on the network devices: the server administrators
+    who have not left."""
+    return [k for k in inv.personel if k.sunucu_yoneticisi and k.durum != "ayrildi"]
 
 
 def missing(inv: Inventory, current: dict[str, Any] | None = None) -> list[str]:

@@ -250,7 +250,7 @@ def _device_ports(c: _Collector, inv: Inventory) -> None:
 
 def _one_device_ports(c: _Collector, inv: Inventory, i: int, d: models.Device) -> None:
     f = "devices.yml"
-    if d.kind not in ("switch", "router", "firewall"):
+    if d.kind not in m_.RENDERED_KINDS:
         c.add(f, ("devices", i, "kind"), d.kind, f"a {d.kind} has no switch ports to configure",
               "ports and lags are for switches, routers and firewalls; remove them here")
         return

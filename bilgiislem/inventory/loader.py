@@ -50,6 +50,11 @@ class Inventory:
     def host(self, name: str) -> models.Host:
         return next(h for h in self.hosts if h.name == name)
 
+    def network_devices(self) -> list[models.Device]:
+        """The switches, routers and firewalls whose configuration the project renders."""
+        return [d for d in self.devices if d.kind in models.RENDERED_KINDS
+                and d.vendor in models.NETWORK_VENDORS]
+
     def backup_clients(self) -> list[str]:
         """Hosts that appear in some backup set, in the order of hosts.yml."""
         if self.backups is None:

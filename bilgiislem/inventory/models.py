@@ -266,6 +266,8 @@ HostRole = Literal[HOST_ROLES]  # type: ignore[valid-type]
 NETWORK_PURPOSES = ("data", "voice", "camera", "management", "guest", "server", "wan")
 DEVICE_KINDS = ("switch", "router", "firewall", "access_point", "camera", "phone", "ups",
                 "printer", "nvr")
+# The kinds whose configuration is rendered and pushed (net.*), when their vendor has templates.
+RENDERED_KINDS = ("switch", "router", "firewall")
 
 
 class Strict(BaseModel):

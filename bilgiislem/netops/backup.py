@@ -13,7 +13,7 @@ password does not lock the account. The outcome per device:
 - ``ok``: read, changed since the last commit, saved (with the diff);
 - ``unchanged``: read, the same as the last commit;
 - ``unreachable``: no SSH session (connection refused or timed out, no SSH banner);
-- ``auth_failed``: the device refused the login;
+- ``auth-failed``: the device refused the login;
 - ``failed``: logged in, but the configuration could not be read.
 """
 
@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import paramiko
-from netmiko import ConnectHandler
+from netmiko import BaseConnection, ConnectHandler
 from netmiko.exceptions import (
     NetmikoAuthenticationException,
     NetmikoTimeoutException,
@@ -45,9 +45,9 @@ from bilgiislem.ansible_run import stamp
 from bilgiislem.netops.normalize import normalize
 from bilgiislem.netops.targets import Target, vendor
 
-Status = Literal["ok", "unchanged", "failed", "unreachable", "auth_failed"]
-STATUSES: tuple[Status, ...] = ("ok", "unchanged", "failed", "unreachable", "auth_failed")
-FAILED: tuple[Status, ...] = ("failed", "unreachable", "auth_failed")
+Status = Literal["ok", "unchanged", "failed", "unreachable", "auth-failed"]
+STATUSES: tuple[Status, ...] = ("ok", "unchanged", "failed", "unreachable", "auth-failed")
+FAILED: tuple[Status, ...] = ("failed", "unreachable", "auth-failed")
 
 # who commits in a repository that has no identity of its own (a bare machine)
 GIT_NAME = "bilgiislem net.backup"
@@ -132,7 +132,7 @@ class ReadFailure(Exception):
         self.transient = transient
 
 
-def _describe(exc: BaseException) -> str:
+def describe(exc: BaseException) -> str:
     """One line for an exception; Netmiko's are paragraphs around the cause they wrap."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     text = lines[0] if lines else type(exc).__name__
@@ -142,33 +142,54 @@ def _describe(exc: BaseException) -> str:
     return text
 
 
-def read_config(target: Target, timeout: float) -> str:
-    """The running configuration of ``target`` as the device prints it (one attempt).
+def connect(target: Target, timeout: float) -> BaseConnection:
+    """An SSH session to ``target`` in privileged mode (one attempt).
 
-    Raises :class:`ReadFailure` with the outcome (``auth_failed``, ``unreachable``, ``failed``).
+    Raises :class:`ReadFailure`: ``auth-failed`` (not to be retried) or ``unreachable``.
     """
     try:
         conn = ConnectHandler(**target.netmiko_args(timeout))
     except (NetmikoAuthenticationException, paramiko.AuthenticationException) as e:
-        raise ReadFailure("auth_failed", _describe(e), transient=False) from e
+        raise ReadFailure("auth-failed", describe(e), transient=False) from e
     except _TRANSIENT as e:
-        message = _describe(e)
-        if "No existing session" in message:  # what paramiko says when no SSH banner came
+        message = describe(e)
+        # what paramiko says when no SSH banner came (which one depends on the timing)
+        if "No existing session" in message or "Error reading SSH protocol banner" in message:
             message = f"no SSH session within {timeout:g} s (no SSH banner from the device)"
         raise ReadFailure("unreachable", message, transient=True) from e
+    if target.secret:
+        try:
+            conn.enable()
+        except (ValueError, ReadException) as e:
+            disconnect(conn)
+            raise ReadFailure("auth-failed", f"enable failed (wrong enable secret?): "
+                              f"{describe(e)}", transient=False) from e
+    return conn
+
+
+def disconnect(conn: BaseConnection) -> None:
+    with contextlib.suppress(Exception):
+        conn.disconnect()
+
+
+def running_config(conn: BaseConnection, target: Target, timeout: float) -> str:
+    """The running configuration as the device prints it."""
+    text: str = conn.send_command(vendor(target.vendor).show_config, read_timeout=timeout)
+    return text
+
+
+def read_config(target: Target, timeout: float) -> str:
+    """The running configuration of ``target`` as the device prints it (one attempt).
+
+    Raises :class:`ReadFailure` with the outcome (``auth-failed``, ``unreachable``, ``failed``).
+    """
+    conn = connect(target, timeout)
     try:
-        if target.secret:
-            try:
-                conn.enable()
-            except (ValueError, ReadException) as e:
-                raise ReadFailure("auth_failed", f"enable failed (wrong enable secret?): "
-                                  f"{_describe(e)}", transient=False) from e
-        return conn.send_command(vendor(target.vendor).show_config, read_timeout=timeout)
+        return running_config(conn, target, timeout)
     except _TRANSIENT as e:
-        raise ReadFailure("failed", _describe(e), transient=True) from e
+        raise ReadFailure("failed", describe(e), transient=True) from e
     finally:
-        with contextlib.suppress(Exception):
-            conn.disconnect()
+        disconnect(conn)
 
 
 def _checked(text: str, target: Target) -> str:
@@ -198,7 +219,7 @@ class _Fetched:
     error: str | None = None
 
 
-def _fetch(target: Target, *, timeout: float, retries: int, backoff: float) -> _Fetched:
+def fetch(target: Target, *, timeout: float, retries: int, backoff: float) -> _Fetched:
     """Read and normalise ``target``'s configuration, retrying transient failures."""
     start = time.monotonic()
     attempts = 0
@@ -210,7 +231,7 @@ def _fetch(target: Target, *, timeout: float, retries: int, backoff: float) -> _
         except ReadFailure as e:
             failure = e
         except Exception as e:  # a bug or an unexpected answer: this device only, no retry
-            failure = ReadFailure("failed", f"{type(e).__name__}: {_describe(e)}", transient=False)
+            failure = ReadFailure("failed", f"{type(e).__name__}: {describe(e)}", transient=False)
         if not failure.transient or attempts > retries:
             return _Fetched(target, None, failure.status, attempts,
                             time.monotonic() - start, str(failure))
@@ -241,6 +262,14 @@ def prepare_repo(repo: Path) -> None:
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "config", "user.name", GIT_NAME)
     _git(repo, "config", "user.email", GIT_EMAIL)
+
+
+def head(repo: Path) -> str | None:
+    """The short hash of the last commit, None before the first."""
+    try:
+        return _git(repo, "rev-parse", "--short=12", "HEAD").decode().strip()
+    except BackupError:
+        return None
 
 
 def committed(repo: Path, files: Iterable[str]) -> dict[str, str]:
@@ -336,7 +365,7 @@ def backup(
 
     with ThreadPoolExecutor(max_workers=min(workers, len(targets) or 1)) as pool:
         fetched = list(pool.map(
-            lambda t: _fetch(t, timeout=timeout, retries=retries, backoff=backoff), targets
+            lambda t: fetch(t, timeout=timeout, retries=retries, backoff=backoff), targets
         ))
 
     previous = committed(repo, [t.file_name for t in targets])
