@@ -20,7 +20,9 @@ from bilgiislem.lab import podman
 
 SUITE = "bookworm"
 PACKAGES = ("systemd", "systemd-sysv", "dbus", "python3", "python3-apt", "sudo",
-            "openssh-server", "iproute2", "iputils-ping", "ca-certificates")
+            "openssh-server", "iproute2", "iputils-ping", "ca-certificates",
+            # the simulated switches (bilgiislem/netsim) run in a lab container
+            "python3-paramiko", "python3-yaml")
 SETUP_SCRIPT = Path(__file__).with_name("image-setup.sh")
 REPOSITORY = "localhost/bilgiislem-base"
 AUTOMATION_USER = "ansible"  # created by image-setup.sh; the lab inventory connects as it

@@ -14,14 +14,17 @@ import json
 import os
 import secrets
 import shutil
+import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bilgiislem import REPO_ROOT, ui
+from bilgiislem import secrets as secretsmod
 from bilgiislem.inventory import Inventory
 from bilgiislem.lab import image, podman
+from bilgiislem.netops.devices import AUTOMATION_USER as DEVICE_USER
 
 CONTAINER_PREFIX = "lab-"
 NETWORK_PREFIX = "lab-"
@@ -64,12 +67,30 @@ class HostSpec:
     spec: str  # hash of everything the container is created from
 
 
+@dataclass(frozen=True)
+class NetsimSpec:
+    """The container of the simulated switches (``bilgiislem/netsim``): on each management
+    network with the address of its first device, the others' added inside (``ip addr``)."""
+
+    container: str
+    image: str
+    attachments: tuple[tuple[str, str], ...]  # (podman network, ip)
+    extra: tuple[tuple[int, str], ...]  # (index of the attachment: ethN, ip/prefix)
+    devices: tuple[dict[str, object], ...] = field(repr=False)  # DeviceSpec dicts
+    spec: str = ""
+
+    @property
+    def addresses(self) -> list[str]:
+        return [str(d["host"]) for d in self.devices]
+
+
 @dataclass
 class Plan:
     code: str
     user: str
     networks: dict[str, NetSpec]
     hosts: list[HostSpec]
+    netsim: NetsimSpec | None = None
     actions: list[str] = field(default_factory=list)
 
 
@@ -97,6 +118,10 @@ def preflight(inv: Inventory) -> None:
             if x.ip == reserved:
                 problems.append(f"{inv.root}/hosts.yml: host {h.name!r} uses {x.ip}, the lab "
                                 f"host's own address on {x.network!r}; pick another address")
+    for d in inv.network_devices():
+        if d.vendor not in NETSIM_VENDORS:
+            problems.append(f"{inv.root}/devices.yml: device {d.name!r} is {d.vendor}, which the "
+                            f"lab cannot simulate; use {' or '.join(NETSIM_VENDORS)} in a lab")
     _lab_paths(inv)
     if problems:
         raise LabError("\n".join(problems))
@@ -105,6 +130,42 @@ def preflight(inv: Inventory) -> None:
 # NET_RAW for ping; NET_ADMIN so a host's own nftables firewall (role hardening) and VPN
 # interfaces work inside its network namespace.
 CAPABILITIES = ("NET_RAW", "NET_ADMIN")
+
+
+# What the simulator calls the inventory's vendors (the ones it simulates).
+NETSIM_VENDORS = {"cisco_ios": "cisco_ios", "huawei_vrp": "huawei"}
+NETSIM_CONTAINER = CONTAINER_PREFIX + "netsim"
+NETSIM_MOUNT = "/opt/netsim"  # the repository's bilgiislem package, read-only
+NETSIM_STATE = "/var/lib/netsim"  # devices.json and each device's saved configuration
+
+
+def netsim_plan(inv: Inventory, image_tag: str, passwords: dict[str, str]) -> NetsimSpec | None:
+    """The simulated switches of the inventory's network devices; ``passwords``: the automation
+    account's password per device (from the vault)."""
+    chosen = inv.network_devices()
+    if not chosen:
+        return None
+    nets: list[str] = []
+    attachments: list[tuple[str, str]] = []
+    extra: list[tuple[int, str]] = []
+    devices: list[dict[str, object]] = []
+    for d in chosen:
+        net = NETWORK_PREFIX + d.network
+        if net not in nets:
+            nets.append(net)
+            attachments.append((net, d.ip))
+        else:
+            prefix = ipaddress.IPv4Network(inv.network(d.network).cidr).prefixlen
+            extra.append((nets.index(net), f"{d.ip}/{prefix}"))
+        ports = [p.name for p in d.ports] + [m for lag in d.lags for m in lag.members]
+        devices.append({"name": d.name, "vendor": NETSIM_VENDORS[d.vendor], "host": d.ip,
+                        "port": 22, "username": DEVICE_USER, "password": passwords[d.name],
+                        "model": d.model, "ports": ports})
+    # the passwords are left out: a vault value never changes once written
+    spec = _hash([image_tag, attachments, extra,
+                  [{k: v for k, v in d.items() if k != "password"} for d in devices]])
+    return NetsimSpec(NETSIM_CONTAINER, image_tag, tuple(attachments), tuple(extra),
+                      tuple(devices), spec)
 
 
 def plan(inv: Inventory, image_tag: str) -> Plan:
@@ -168,6 +229,8 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
     _ensure_vault_password(inv, dry_run)
     tag, _ = image.ensure(ui.info, dry_run)
     p = plan(inv, tag)
+    p.netsim = netsim_plan(inv, tag, _device_passwords(inv, dry_run))
+    machines: list[HostSpec | NetsimSpec] = [*p.hosts, *([p.netsim] if p.netsim else [])]
 
     all_nets = {n["name"]: n for n in podman.networks()}
     all_ctrs = {c["Names"][0]: c for c in podman.containers()}
@@ -175,14 +238,14 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
         if name in all_nets and not _owned(all_nets[name].get("labels"), p.code):
             raise LabError(f"a podman network named {name!r} exists that the lab did not "
                            "create; remove or rename it, the lab will not touch it")
-    for h in p.hosts:
+    for h in machines:
         if h.container in all_ctrs and not _owned(all_ctrs[h.container].get("Labels"), p.code):
             raise LabError(f"a container named {h.container!r} exists that the lab did not "
                            "create; remove or rename it, the lab will not touch it")
     existing_nets = {k: v for k, v in all_nets.items() if _owned(v.get("labels"), p.code)}
     existing_ctrs = {k: v for k, v in all_ctrs.items() if _owned(v.get("Labels"), p.code)}
 
-    wanted_ctrs = {h.container: h for h in p.hosts}
+    wanted_ctrs = {h.container: h for h in machines}
     remove_ctrs = []
     for name, cur in existing_ctrs.items():
         h = wanted_ctrs.get(name)
@@ -198,7 +261,7 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
             remove_nets.append((name, "its address range changed"))
     # Containers on a network being replaced must be replaced too.
     for name, _why in remove_nets:
-        for h in p.hosts:
+        for h in machines:
             if any(n == name for n, _ in h.attachments) and h.container in existing_ctrs \
                     and h.container not in dict(remove_ctrs):
                 remove_ctrs.append((h.container, f"network {name} is replaced"))
@@ -227,14 +290,17 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
                        "--gateway", net.gateway, "--label", f"{podman.LABEL}={p.code}",
                        "--label", f"{podman.SPEC_LABEL}={net.spec}", name)
 
-    for h in p.hosts:
+    for h in machines:
         cur = existing_ctrs.get(h.container)
         if cur is None:
             p.actions.append(f"create container {h.container}")
-            ui.info(f"{verb} create container {h.container} "
-                    f"({', '.join(ip for _, ip in h.attachments)})")
+            ips = h.addresses if isinstance(h, NetsimSpec) else [ip for _, ip in h.attachments]
+            ui.info(f"{verb} create container {h.container} ({', '.join(ips)})")
             if not dry_run:
-                _create(h, p)
+                if isinstance(h, NetsimSpec):
+                    _create_netsim(h, p, key.parent / "netsim")
+                else:
+                    _create(h, p)
         elif cur.get("State") != "running":
             p.actions.append(f"start container {h.container}")
             ui.info(f"{verb} start container {h.container} (was {cur.get('State')})")
@@ -249,6 +315,9 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
     for h in p.hosts:
         _wait_ready(h.container)
     _install_access(p, key, known_hosts)
+    if p.netsim:
+        ui.step(f"waiting for the {len(p.netsim.devices)} simulated switches")
+        _wait_netsim(p.netsim)
     if not p.actions:
         ui.info("nothing changed: the lab already matched the inventory")
     return p
@@ -263,6 +332,66 @@ def _create(h: HostSpec, p: Plan) -> None:
     for net, ip in h.attachments:
         args += ["--network", f"{net}:ip={ip}"]
     podman.run(*args, h.image, "/sbin/init")
+
+
+def _device_passwords(inv: Inventory, dry_run: bool) -> dict[str, str]:
+    """The automation account's password per network device, generated into the vault if
+    missing (a preview reads what is there)."""
+    devices = inv.network_devices()
+    if not devices:
+        return {}
+    try:
+        if not dry_run:
+            secretsmod.ensure(inv)
+        known = secretsmod.read(inv).get(secretsmod.NETWORK_PASSWORDS) or {}
+    except secretsmod.SecretsError:
+        if not dry_run:
+            raise
+        known = {}
+    return {d.name: str(known.get(d.name, "")) for d in devices}
+
+
+def _create_netsim(n: NetsimSpec, p: Plan, state: Path) -> None:
+    """The simulated switches' container: the lab image's Python runs the repository's
+    bilgiislem.netsim (mounted read-only); saved configurations persist in ``state``."""
+    state.mkdir(parents=True, exist_ok=True, mode=0o700)
+    shutil.rmtree(state / "state", ignore_errors=True)  # a new container: switches as new
+    devices = state / "devices.json"
+    fd = os.open(devices, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # holds passwords
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(list(n.devices), fh, indent=2)
+    script = "".join(f"ip addr add {ip} dev eth{i} && " for i, ip in n.extra)
+    script += (f"exec python3 -m bilgiislem.netsim --devices {NETSIM_STATE}/devices.json "
+               f"--state-dir {NETSIM_STATE}/state")
+    args = ["run", "-d", "--name", n.container, "--hostname", "netsim", "--no-hosts",
+            "--stop-timeout", "5", "--cap-add", "NET_ADMIN",
+            "--label", f"{podman.LABEL}={p.code}", "--label", f"{podman.SPEC_LABEL}={n.spec}",
+            "-v", f"{REPO_ROOT / 'bilgiislem'}:{NETSIM_MOUNT}/bilgiislem:ro",
+            "-v", f"{state}:{NETSIM_STATE}", "-e", f"PYTHONPATH={NETSIM_MOUNT}"]
+    for net, ip in n.attachments:
+        args += ["--network", f"{net}:ip={ip}"]
+    podman.run(*args, n.image, "/bin/sh", "-c", script)
+
+
+def _wait_netsim(n: NetsimSpec, timeout: float = READY_TIMEOUT) -> None:
+    """Until every simulated switch sends its SSH banner."""
+    deadline = time.monotonic() + timeout
+    waiting = list(n.addresses)
+    while waiting:
+        ip = waiting[0]
+        try:
+            with socket.create_connection((ip, 22), timeout=2) as sock:
+                sock.settimeout(5)
+                if sock.recv(4).startswith(b"SSH-"):
+                    waiting.pop(0)
+                    continue
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            logs = podman.run("logs", "--tail", "20", n.container, check=False).stdout
+            raise LabError(f"simulated switch {ip} does not answer on SSH after {timeout:g} s; "
+                           f"{n.container} says:\n{logs}")
+        time.sleep(1)
 
 
 def _wait_ready(container: str) -> None:
