@@ -34,7 +34,12 @@ EXPECTED = ["vault_backup_passwords.srv-log", "vault_backup_passwords.srv-db",
             # srv-dc: the domain's Administrator, and everybody who has not left (0998 has).
             "vault_directory_admin_password.AD.ORNEKKOY.BEL.TR",
             *(f"vault_directory_initial_passwords.{s}" for s in ("1001", "1002", "1003", "1004",
-                                                                  "1005"))]
+                                                                  "1005")),
+            # the switches: automation account and SNMPv3 keys each, and a device account for
+            # each server administrator (1001, 1002)
+            *(f"vault_network_{kind}.{sw}" for kind in ("passwords", "snmp_auth", "snmp_priv")
+              for sw in ("sw-merkez-cekirdek", "sw-merkez-kat1", "sw-merkez-sunucu")),
+            "vault_network_admin_passwords.1001", "vault_network_admin_passwords.1002"]
 
 
 def test_ensure_adds_what_is_missing_encrypted(inv_root: Path) -> None:
@@ -91,11 +96,12 @@ def test_ensure_is_idempotent_and_keeps_existing_values(inv_root: Path) -> None:
     assert after[secrets.SSH_KEYS]["srv-db"]["public"].endswith("bilgiislem-yedek@srv-db")
 
 
-def test_no_backups_and_no_directory_needs_no_vault(inv_root: Path) -> None:
+def test_no_backups_directory_or_switches_need_no_vault(inv_root: Path) -> None:
     (inv_root / "backups.yml").unlink()
     hosts = inv_root / "hosts.yml"
     hosts.write_text(hosts.read_text(encoding="utf-8").replace("roles: [directory]", "roles: []"),
                      encoding="utf-8")
+    (inv_root / "devices.yml").write_text("---\ndevices: []\n", encoding="utf-8")
     (inv_root.parent.parent / ".lab" / "vault-password").unlink()
     inv = load(inv_root)
     assert secrets.ensure(inv) == []
