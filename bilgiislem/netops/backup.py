@@ -168,8 +168,14 @@ def connect(target: Target, timeout: float) -> BaseConnection:
 
 
 def disconnect(conn: BaseConnection) -> None:
+    """Log out. Netmiko's Huawei driver waits for 2 s of silence after ``quit``; nothing is
+    left to read by then, so the session is just closed after it."""
     with contextlib.suppress(Exception):
-        conn.disconnect()
+        if conn.device_type == "huawei":
+            conn.write_channel("quit" + conn.RETURN)
+            conn.paramiko_cleanup()
+        else:
+            conn.disconnect()
 
 
 def running_config(conn: BaseConnection, target: Target, timeout: float) -> str:
