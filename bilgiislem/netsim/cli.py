@@ -122,6 +122,8 @@ class CliSession:
     FILTERS: ClassVar[tuple[str, ...]]  # output filters after "|"
     # per mode, the commands whose negation is itself a configuration line ("no ip address")
     STORED_NEGATIONS: ClassVar[dict[str, frozenset[str]]] = {}
+    # per mode, the defaults: typed, they only remove their stored negation ("service pad")
+    DEFAULTS: ClassVar[dict[str, frozenset[str]]] = {}
     DEFAULT_MODEL: ClassVar[str]
     DEFAULT_PORTS: ClassVar[tuple[str, ...]]
     DEFAULT_SOFTWARE: ClassVar[str]
@@ -137,6 +139,7 @@ class CliSession:
         self._closing = False
         self._pending: Callable[[str], str] | None = None
         self._pending_prompt = ""
+        self._pending_counts = False  # the answers complete a configuration line (a banner)
 
     # --- what the vendor supplies ------------------------------------------------------------
 
@@ -161,8 +164,14 @@ class CliSession:
     def error(self, err: MatchError, line: str) -> str:
         raise NotImplementedError
 
-    def render_config(self) -> str:
-        """The configuration as saved to startup (and shown, after a header, as running)."""
+    def render_config(self, *, private: bool = False) -> str:
+        """The configuration as shown (after a header) as running; with ``private``, also the
+        lines the device keeps but never shows (IOS SNMPv3 users), as it is saved."""
+        raise NotImplementedError
+
+    def account(self, username: str) -> tuple[str, bool] | None:
+        """The local account ``username`` may log in with over SSH: its stored password (hash,
+        cipher or plain) and whether it lands in privileged mode; None if there is none."""
         raise NotImplementedError
 
     def baseline(self) -> str:
@@ -194,8 +203,14 @@ class CliSession:
         with self.state.lock:
             if self._pending is not None:
                 answer, self._pending = self._pending, None
+                counts, self._pending_counts = self._pending_counts, False
                 self.echo = True
-                output = answer(line)
+                try:
+                    output = answer(line)
+                except CommandError as e:
+                    return Reply(str(e))
+                if counts and self._pending is None and self._count_config_line():
+                    return Reply(drop=True)
             elif not line.strip():
                 output = ""
             elif self.configuring:
@@ -212,9 +227,14 @@ class CliSession:
                 self.leave_config()
         return Reply()
 
-    def ask(self, prompt: str, answer: Callable[[str], str], *, echo: bool = True) -> None:
-        """Make the next line typed an answer to ``prompt`` (confirmations, passwords)."""
+    def ask(
+        self, prompt: str, answer: Callable[[str], str], *, echo: bool = True, counts: bool = False
+    ) -> None:
+        """Make the next line typed an answer to ``prompt`` (confirmations, passwords, the
+        lines of a banner). ``counts``: the answer completes a configuration line (for the drop
+        fault), unless it asks for more."""
         self._pending, self._pending_prompt, self.echo = answer, prompt, echo
+        self._pending_counts = counts
 
     def close(self) -> str:
         """End the session once the current command's output is written."""
@@ -286,12 +306,15 @@ class CliSession:
             return Reply(self.error(e, line))
         except CommandError as e:
             return Reply(str(e))
-        if counted:
-            self.config_lines += 1
-            limit = self.state.spec.faults.drop_after_config_lines
-            if limit and self.config_lines >= limit:
-                return Reply(drop=True)
+        if counted and self._pending is None and self._count_config_line():
+            return Reply(drop=True)
         return Reply(output, close=self._closing)
+
+    def _count_config_line(self) -> bool:
+        """Count one applied configuration line; True when the drop fault cuts here."""
+        self.config_lines += 1
+        limit = self.state.spec.faults.drop_after_config_lines
+        return bool(limit and self.config_lines >= limit)
 
     def _resolve(self, line: str, *, fallback: bool) -> tuple[int, Match, Match | None]:
         """Find the mode that takes ``line``: the current one or, with ``fallback``, an
@@ -352,12 +375,38 @@ class CliSession:
         return output
 
     def set_line(self, node: Node, text: str, key: int | None = None) -> None:
-        """Store a line; it also replaces a stored negation it overrides (``no ip address``)."""
+        """Store a line; it also replaces a stored negation it overrides (``no ip address``).
+        A default of the mode is not stored: only its negation shows."""
         words = text.split()
         for child in node.starting_with([self.NEGATION]):
             if words[: len(child.words) - 1] == child.words[1:]:
                 node.remove(child.words)
-        node.set_line(text, key)
+        mode = self.path[-1].mode if self.path else self.ROOT_MODE
+        if text not in self.DEFAULTS.get(mode, frozenset()):
+            node.set_line(text, key)
+
+    def take_text(self, head: str, delimiter: str, rest: str, key: int) -> bool:
+        """A top-level line whose text runs from ``delimiter`` to its next occurrence, over
+        several lines if needed (banners): kept as one line with its line breaks, replacing the
+        one with the same first ``key`` words. True if it waits for more lines."""
+        root = self.state.running.root
+        if delimiter in rest:
+            text = rest.partition(delimiter)[0]
+            self.set_line(root, f"{head} {delimiter}{text}{delimiter}", key)
+            return False
+        lines = [f"{head} {delimiter}{rest}"]
+
+        def take(line: str) -> str:
+            if delimiter in line:
+                lines.append(line.partition(delimiter)[0] + delimiter)
+                self.set_line(root, "\n".join(lines), key)
+            else:
+                lines.append(line)
+                self.ask("", take, counts=True)
+            return ""
+
+        self.ask("", take, counts=True)
+        return True
 
     def _negate(self, negated: Match) -> str:
         action = negated.action
@@ -376,6 +425,9 @@ class CliSession:
         """Apply saved configuration (indented like ``show running-config``) to running."""
         self.enter_config()
         for number, raw in enumerate(text.splitlines(), 1):
+            if self._pending is not None:  # the next line of a banner
+                self.handle(raw)
+                continue
             if not raw.strip() or self.skip_when_loading(raw):
                 continue
             depth = len(raw) - len(raw.lstrip(" "))
@@ -387,6 +439,8 @@ class CliSession:
             except (MatchError, CommandError) as e:
                 raise ValueError(f"line {number}: not accepted by the device: {raw!r}") from e
             self.configuring = True  # a stray "end" or "exit" must not stop the load
+        if self._pending is not None:
+            raise ValueError("the configuration ends inside a banner")
         self.path.clear()
         self.configuring = False
 
@@ -395,7 +449,8 @@ def _removal(negated: Match) -> tuple[str, ...]:
     """The first words of the lines a negation removes: those of the command's key if it has
     one (``no description``, ``no switchport access vlan 10``), else all that were typed."""
     key = getattr(negated.action, "key", None)
-    return negated.words[:key] if key else negated.words
+    words = negated.words[:key] if key else negated.words
+    return tuple(" ".join(words).split())  # a LINE parameter's words one by one
 
 
 def _apply_filter(output: str, kind: str, regex: re.Pattern[str]) -> str:

@@ -7,8 +7,10 @@ when the file name ends in ``.yml``/``.yaml``::
       "ports": ["GigabitEthernet1/0/1-24"], "faults": {"drop_after_config_lines": 3}}]
 
 Empty fields take the vendor's defaults (model, ports, software version); ``hostname`` defaults
-to ``name``; ``config`` is extra configuration in the vendor's own syntax, indented like
-``show running-config``, applied when the device starts for the first time.
+to ``name``; ``username``/``password`` is the local account of the initial configuration (logins
+check the running configuration's accounts, so changing it there changes the next login);
+``config`` is extra configuration in the vendor's own syntax, indented like ``show
+running-config``, applied when the device starts for the first time.
 """
 
 from __future__ import annotations

@@ -1,14 +1,24 @@
 """The Cisco IOS personality (Netmiko ``cisco_ios``): modes, grammars, configuration format.
 
-Exec mode is ``host>`` (only when the device has an enable secret) or ``host#``;
-``configure terminal`` enters ``host(config)#`` and section commands enter their modes
-(``host(config-if)#`` ...). The show commands are in ``ios_show.py``.
+Exec mode is ``host#`` for an account with ``privilege 15``, else ``host>`` (then ``enable``
+asks for the ``enable secret``); ``configure terminal`` enters ``host(config)#`` and section
+commands enter their modes (``host(config-if)#`` ...). The show commands are in ``ios_show.py``.
+
+As on IOS: ``username X secret 0 PLAIN`` (or ``secret PLAIN``) is kept and shown as ``secret 9
+$9$...`` (a type 9 hash; settings of one user merge into one line), ``enable secret`` likewise;
+``snmp-server user`` lines are kept (and saved) but never shown in the configuration, only by
+``show snmp user``; ``banner login ^`` takes the lines up to the one with the delimiter
+(``Enter TEXT message...``) and is shown with the delimiter as it was typed (``^``, ``^C``, ``#``),
+which keeps the comparison of a template with the running configuration exact.
+
+The initial configuration is that of a device made ready for SSH management (AAA with the local
+account, SSH only on the VTYs), without the lines real IOS shows that a configuration tool
+can neither match nor remove (``boot-start-marker``, ``line con 0``, ``interface Vlan1``...).
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -30,7 +40,12 @@ from bilgiislem.netsim.cli import (
 from bilgiislem.netsim.config import Node, blocks, rank, render
 from bilgiislem.netsim.grammar import Custom, Grammar, Match, MatchError, Token
 from bilgiislem.netsim.interfaces import IOS as INTERFACES
+from bilgiislem.netsim.passwords import derived_salt, ios_type9, verify
 from bilgiislem.netsim.vlans import MAX_VLAN, format_ios, parse_ios
+
+_BANNERS = ("login", "motd", "exec", "incoming")
+_SECRET_TYPES = {"secret": ("0", "5", "8", "9"), "password": ("0", "7")}
+_USER_WORDS = ("privilege", "secret", "password", "algorithm-type")
 
 
 def _allowed(how: str) -> Call:
@@ -69,9 +84,14 @@ _GLOBAL: list[Entry] = [
     ("boot-start-marker", Line()),
     ("boot-end-marker", Line()),
     *keyed(2, "ip domain-name WORD", "ip default-gateway A.B.C.D", "spanning-tree mode WORD"),
-    *keyed(2, "enable secret LINE", "enable password LINE", "username WORD LINE", "banner LINE"),
+    ("enable secret LINE", Call(lambda s, m: s.enable_secret(m), key=2)),
+    ("enable password LINE", Line(2)),
+    ("username WORD LINE", Call(lambda s, m: s.username(m), key=2)),
+    *[(f"banner {kind} LINE", Call(lambda s, m: s.set_banner(m), key=2)) for kind in _BANNERS],
+    ("snmp-server user WORD WORD LINE", Line(4)),
     *keyed(2, "snmp-server location LINE", "snmp-server contact LINE", "clock timezone LINE"),
-    *keyed(2, "vtp mode WORD", "vtp domain WORD"),
+    *keyed(2, "vtp mode WORD", "vtp domain WORD", "logging trap WORD"),
+    *keyed(3, "service timestamps debug LINE", "service timestamps log LINE"),
     *keyed(3, "ip domain name WORD", "snmp-server community WORD"),
     *keyed(3, "snmp-server community WORD LINE"),
     *free("ip", "ip dhcp", "ip domain", "ip access-list", "ipv6", "service", "logging", "ntp"),
@@ -106,7 +126,7 @@ _INTERFACE: list[Entry] = [
     ("ip address dhcp", Line(2)),
     *keyed(1, "speed WORD", "duplex WORD", "mtu <64-9216>", "load-interval <30-600>"),
     *keyed(1, "bandwidth <1-100000000>", "media-type WORD", "encapsulation LINE"),
-    ("channel-group <1-128> mode WORD", Line(1)),
+    ("channel-group <1-128> mode WORD", Call(lambda s, m: s.channel_group(m), key=1)),
     ("mab", Line()),
     ("negotiation auto", Line()),
     ("keepalive", Line(1)),
@@ -219,6 +239,7 @@ _USER_EXEC: list[Entry] = [
     ("show vlan brief", ios_show.vlan_brief),
     ("show interfaces status", ios_show.interfaces_status),
     ("show ip interface brief", ios_show.ip_interface_brief),
+    ("show snmp user", ios_show.snmp_user),
     ("exit", lambda s, m: s.close()),
     ("logout", lambda s, m: s.close()),
 ]
@@ -272,6 +293,16 @@ class IosSession(CliSession):
         }),
         "config-line": frozenset({"exec", "login"}),
     }  # fmt: skip
+    DEFAULTS: ClassVar[dict[str, frozenset[str]]] = {
+        "config": frozenset({
+            "service pad", "service dhcp", "ip domain lookup", "ip domain-lookup",
+            "ip source-route", "ip bootp server", "ip gratuitous-arps", "cdp run",
+        }),
+        "config-if": frozenset({
+            "switchport", "cdp enable", "ip redirects", "ip proxy-arp", "ip unreachables",
+            "keepalive",
+        }),
+    }  # fmt: skip
     DEFAULT_MODEL = "WS-C2960X-24TS-L"
     DEFAULT_PORTS = ("GigabitEthernet1/0/1-28",)
     DEFAULT_SOFTWARE = "15.2(7)E8"
@@ -323,18 +354,28 @@ class IosSession(CliSession):
 
     # --- exec commands -----------------------------------------------------------------------
 
+    def account(self, username: str) -> tuple[str, bool] | None:
+        line = self.state.running.root.value("username", username)
+        settings = _user_settings(line.split()) if line is not None else {}
+        auth = settings.get("auth", "").split(" ", 2)
+        if len(auth) < 3:
+            return None
+        return auth[2], settings.get("privilege") == "15"
+
     def enable(self) -> str:
-        secret = self.state.spec.enable_secret
+        root = self.state.running.root
+        secret = root.value("enable", "secret") or root.value("enable", "password")
         if self.privileged:
             return ""
         if not secret:
             return "% No password set\n\n"
-        self._ask_secret(secret, 1)
+        words = secret.split(" ", 1)
+        self._ask_secret(words[1] if len(words) == 2 and words[0].isdigit() else secret, 1)
         return ""
 
     def _ask_secret(self, secret: str, attempt: int) -> None:
         def answer(typed: str) -> str:
-            if hmac.compare_digest(typed.encode(), secret.encode()):
+            if verify(secret, typed):
                 self.privileged = True
                 return ""
             if attempt == 3:
@@ -366,6 +407,50 @@ class IosSession(CliSession):
         return ""
 
     # --- configuration handlers --------------------------------------------------------------
+
+    def username(self, m: Match) -> str:
+        """``username X [privilege N] [secret|password [type] VALUE]``: merged into the user's
+        line; a secret typed in clear (type 0) is kept as its type 9 hash."""
+        name, root = m.args[0], self.state.running.root
+        try:
+            typed = _user_settings(m.args[1].split())
+        except ValueError:
+            raise CommandError("% Invalid input detected at '^' marker.\n\n") from None
+        if typed.get("auth", "").startswith("secret 0 "):
+            typed["auth"] = f"secret 9 {ios_type9(typed['auth'].split(' ', 2)[2])}"
+        current = root.value("username", name)
+        settings = {**(_user_settings(current.split()) if current else {}), **typed}
+        privilege = settings.get("privilege", "1")
+        text = f"username {name}" + (f" privilege {privilege}" if privilege != "1" else "")
+        self.set_line(root, " ".join([text, settings.get("auth", "")]).rstrip(), 2)
+        return ""
+
+    def enable_secret(self, m: Match) -> str:
+        words = m.args[0].split()
+        typ, value = _typed_secret("secret", words)
+        if not value:
+            return "% Incomplete command.\n\n"
+        stored = f"9 {ios_type9(value)}" if typ == "0" else f"{typ} {value}"
+        self.set_line(self.state.running.root, f"enable secret {stored}", 2)
+        return ""
+
+    def set_banner(self, m: Match) -> str:
+        """``banner login ^`` + lines + ``^`` (or ``banner login ^text^``); ``^C`` typed as two
+        characters is one delimiter, as in what ``show running-config`` prints."""
+        given = m.args[0]
+        delimiter = "^C" if given.startswith("^C") else given[0]
+        if self.take_text(f"banner {m.words[1]}", delimiter, given[len(delimiter) :], 2):
+            return f"Enter TEXT message.  End with the character '{delimiter[0]}'.\n"
+        return ""
+
+    def channel_group(self, m: Match) -> str:
+        """A port joins a channel: the ``Port-channel`` interface is created if needed."""
+        self.set_line(self.node(), m.text, 1)
+        channel = f"interface Port-channel{m.args[0]}"
+        if self.state.running.root.child(channel) is not None:
+            return ""
+        self.state.running.root.open_section(channel)
+        return f"Creating a port-channel interface Port-channel {m.args[0]}\n"
 
     def access_vlan(self, m: Match) -> str:
         vlan = m.args[0]
@@ -422,11 +507,12 @@ class IosSession(CliSession):
             return len(_VIRTUAL_ORDER), self.state.ports.index(name)
         return len(_VIRTUAL_ORDER) + 1, int(parts[1]) if parts and parts[1].isdigit() else 0
 
-    def render_config(self) -> str:
+    def render_config(self, *, private: bool = False) -> str:
         """``!``-separated blocks: each section on its own (the ``line`` ones together), runs
         of single lines of the same kind together; ``end`` at the end."""
         root = self.state.running.root
-        nodes = sorted(root.children, key=lambda c: self.order(root, c))
+        shown = [c for c in root.children if private or not ios_show.is_private(c.text)]
+        nodes = sorted(shown, key=lambda c: self.order(root, c))
         lines = blocks(nodes, self.order, separator="!", together="line",
                        top_order=_TOP_ORDER, negation="no")
         return "\n".join([*lines, "!", "end"]) + "\n"
@@ -436,20 +522,24 @@ class IosSession(CliSession):
         return [node.text, *render(node, self.order, 1)]
 
     def baseline(self) -> str:
-        major = self.state.software.split("(")[0]
+        spec, major = self.state.spec, self.state.software.split("(")[0]
         ports = "".join(f"interface {p}\n!\n" for p in self.state.ports)
-        hostname = self.state.spec.hostname or self.state.spec.name
+        hostname = spec.hostname or spec.name
+        secret = ios_type9(spec.password, derived_salt(f"{spec.username}\n{spec.password}", 14))
+        enable = ""
+        if spec.enable_secret:  # the account lands in user mode; `enable` asks for this
+            salt = derived_salt(spec.enable_secret, 14)
+            enable = f"enable secret 9 {ios_type9(spec.enable_secret, salt)}\n!\n"
+        privilege = "" if spec.enable_secret else " privilege 15"
         return (
             f"!\nversion {major}\nno service pad\nservice timestamps debug datetime msec\n"
             "service timestamps log datetime msec\nno service password-encryption\n!\n"
-            f"hostname {hostname}\n!\nboot-start-marker\nboot-end-marker\n!\n"
-            "no aaa new-model\nsystem mtu routing 1500\n!\n"
-            "spanning-tree mode rapid-pvst\nspanning-tree extend system-id\n!\n"
-            f"vlan internal allocation policy ascending\n!\n{ports}"
-            "interface Vlan1\n no ip address\n!\nip forward-protocol nd\n"
-            "no ip http server\nno ip http secure-server\n!\n"
-            "line con 0\nline vty 0 4\n login local\n transport input ssh\n"
-            "line vty 5 15\n login local\n transport input ssh\n!\nend\n"
+            f"hostname {hostname}\n!\n{enable}aaa new-model\n"
+            "aaa authentication login default local\naaa authorization exec default local\n!\n"
+            f"username {spec.username}{privilege} secret 9 {secret}\n!\n"
+            f"spanning-tree mode rapid-pvst\n!\n{ports}"
+            "no ip http server\nno ip http secure-server\nip ssh version 2\n!\n"
+            "line vty 0 4\n transport input ssh\nline vty 5 15\n transport input ssh\n!\nend\n"
         )
 
     def skip_when_loading(self, line: str) -> bool:
@@ -459,3 +549,31 @@ class IosSession(CliSession):
 def _vlan_list(tokens: Sequence[Token], i: int) -> tuple[str, int] | None:
     vlans = parse_ios(tokens[i].text)
     return (format_ios(vlans), i + 1) if vlans else None
+
+
+def _typed_secret(word: str, words: Sequence[str]) -> tuple[str, str]:
+    """``[type] VALUE`` after ``secret``/``password`` → (type, value); type 0 if not given."""
+    if len(words) > 1 and words[0] in _SECRET_TYPES[word]:
+        return words[0], " ".join(words[1:])
+    return "0", " ".join(words)
+
+
+def _user_settings(words: Sequence[str]) -> dict[str, str]:
+    """The settings of a ``username`` line after the name (``privilege 15 secret 9 $9$...``,
+    keywords abbreviated or not) → {"privilege": "15", "auth": "secret 9 $9$..."}."""
+    settings: dict[str, str] = {}
+    i = 0
+    while i < len(words):
+        found = [w for w in _USER_WORDS if w.startswith(words[i].lower())]
+        if len(found) != 1 or i + 1 == len(words):
+            raise ValueError(words[i])
+        if found[0] == "privilege":
+            if not words[i + 1].isdigit() or int(words[i + 1]) > 15:
+                raise ValueError(words[i + 1])
+            settings["privilege"] = str(int(words[i + 1]))
+        elif found[0] in _SECRET_TYPES:
+            typ, value = _typed_secret(found[0], words[i + 1 :])
+            settings["auth"] = f"{found[0]} {typ} {value}"
+            break
+        i += 2  # algorithm-type scrypt|sha256|md5: the hash is type 9 anyway
+    return settings

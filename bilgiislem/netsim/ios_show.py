@@ -1,8 +1,9 @@
 """IOS ``show`` commands, computed from the running configuration.
 
-Every port is taken as cabled: ``connected`` unless ``shutdown`` (``disabled``), ``inactive``
-when its access VLAN does not exist. The tables follow the column layout of real IOS closely
-enough for the ntc-templates TextFSM parsers that Netmiko's ``use_textfsm`` uses.
+Every port (and port-channel) is taken as cabled: ``connected`` unless ``shutdown``
+(``disabled``), ``inactive`` when its access VLAN does not exist. The tables follow the column
+layout of real IOS closely enough for the ntc-templates TextFSM parsers that Netmiko's
+``use_textfsm`` uses.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ _TYPES = {  # short type → (show interfaces status Type, auto speed, show vers
     "Fo": ("QSFP-40G-SR4", "40G", "Forty Gigabit Ethernet"),
     "Hu": ("QSFP-100G-SR4", "100G", "Hundred Gigabit Ethernet"),
     "Et": ("10/100BaseTX", "a-100", "Ethernet"),
+    "Po": ("", "a-10G", "Port-channel"),
 }
 _DEFAULT_VLANS = {
     1002: ("fddi-default", "fddi"),
@@ -50,9 +52,14 @@ class Port:
     duplex: str | None
 
 
-def ports(s: IosSession) -> list[Port]:
+def ports(s: IosSession, *, channels: bool = False) -> list[Port]:
+    """The physical ports, and with ``channels`` the configured port-channels after them."""
+    names = list(s.state.ports)
+    if channels:
+        names += [n.words[1] for n in s.state.running.sections("interface")
+                  if n.words[1].startswith("Port-channel") and n.words[1] not in names]
     out = []
-    for name in s.state.ports:
+    for name in names:
         node = s.state.running.root.child(f"interface {name}") or Node("")
         if node.child("no switchport"):
             mode = "routed"
@@ -198,7 +205,7 @@ def interfaces_status(s: IosSession, m: Match) -> str:
     existing = vlans(s)
     rows = ["", f"{'Port':<9} {'Name':<18} {'Status':<12} {'Vlan':<10} {'Duplex':>6} "
             f"{'Speed':>6} Type"]  # fmt: skip
-    for port in ports(s):
+    for port in ports(s, channels=True):
         kind, auto_speed, _ = _TYPES.get(re.sub(r"[\d/]", "", port.short), ("unknown", "auto", ""))
         if port.shutdown:
             status, duplex, speed = "disabled", "auto", "auto"
@@ -238,8 +245,45 @@ def running_config(s: IosSession, m: Match) -> str:
     return f"Building configuration...\n\nCurrent configuration : {len(body)} bytes\n{body}\n"
 
 
+def is_private(line: str) -> bool:
+    """A line IOS keeps (and saves) but never shows in its configuration: SNMPv3 users."""
+    return line.startswith("snmp-server user ")
+
+
 def startup_config(s: IosSession, m: Match) -> str:
-    return f"Using {len(s.state.startup)} out of 524288 bytes\n{s.state.startup}\n"
+    shown = "".join(f"{line}\n" for line in s.state.startup.splitlines() if not is_private(line))
+    return f"Using {len(s.state.startup)} out of 524288 bytes\n{shown}\n"
+
+
+_SNMP_AUTH = {"md5": "MD5", "sha": "SHA"}
+_SNMP_PRIV = {"des": "DES", "3des": "3DES", "aes": "AES"}
+
+
+def snmp_user(s: IosSession, m: Match) -> str:
+    """The SNMPv3 users, which the configuration keeps but does not show."""
+    engine = "80000009030000" + s.state.mac.replace(":", "").upper()[:10]
+    blocks = []
+    for node in s.state.running.root.starting_with(["snmp-server", "user"]):
+        words = node.words
+        auth = _after(words, "auth")
+        authentication = _SNMP_AUTH.get(auth[0].lower(), "None") if auth else "None"
+        priv = _after(words, "priv")
+        privacy = _SNMP_PRIV.get(priv[0].lower(), "None") if priv else "None"
+        if privacy == "AES" and len(priv) > 1:
+            privacy += priv[1]
+        blocks.append(_lines([
+            f"User name: {words[2]}",
+            f"Engine ID: {engine}",
+            "storage-type: nonvolatile\t active",
+            f"Authentication Protocol: {authentication}",
+            f"Privacy Protocol: {privacy}",
+            f"Group-name: {words[3]}",
+        ]))  # fmt: skip
+    return "\n".join(blocks)
+
+
+def _after(words: list[str], keyword: str) -> list[str]:
+    return words[words.index(keyword) + 1 :] if keyword in words else []
 
 
 def _lines(rows: Iterable[str]) -> str:

@@ -11,7 +11,6 @@ pty, what Netmiko uses) runs a :class:`Terminal`, an ``exec`` request runs one c
 from __future__ import annotations
 
 import contextlib
-import hmac
 import logging
 import selectors
 import socket
@@ -171,7 +170,8 @@ class Simulator:
 
     def _session(self, state: DeviceState, channel: paramiko.Channel, command: str | None) -> None:
         """A shell (``command`` None) or one command, as an ``exec`` request asks."""
-        cli = state.session(privileged=state.spec.enable_secret is None)
+        transport = channel.get_transport()
+        cli = state.login((transport.get_username() if transport else None) or "")
         try:
             if command is None:
                 Terminal(channel, cli, delay=state.spec.faults.slow).run()
@@ -211,11 +211,7 @@ class _Server(paramiko.ServerInterface):
         return "password"
 
     def check_auth_password(self, username: str, password: str) -> int:
-        spec = self.state.spec
-        ok = hmac.compare_digest(username.encode(), spec.username.encode()) and hmac.compare_digest(
-            password.encode(), spec.password.encode()
-        )
-        if ok and not spec.faults.auth_fail:
+        if not self.state.spec.faults.auth_fail and self.state.authenticate(username, password):
             return paramiko.AUTH_SUCCESSFUL
         return paramiko.AUTH_FAILED
 

@@ -1,11 +1,15 @@
 """The state of one simulated device, shared by all its sessions, and its files on disk.
 
 ``<state-dir>/<name>/`` holds ``ssh_host_ed25519_key`` (made at the first start),
-``startup-config`` (what ``write memory``/``save`` wrote; loaded at every start) and
-``running-config`` (a copy of the running configuration, written when a session leaves
-configuration mode and when the simulator stops; for debugging only, never read back).
-At the first start the vendor's factory configuration plus the definition's ``config`` becomes
-both running and startup configuration.
+``startup-config`` (what ``write memory``/``save`` wrote, lines the device never shows
+included; loaded at every start) and ``running-config`` (a copy of the running configuration,
+written when a session leaves configuration mode and when the simulator stops; for debugging
+only, never read back). At the first start the vendor's initial configuration (the definition's
+``username``/``password`` as its local account) plus the definition's ``config`` becomes both
+running and startup configuration.
+
+Logins check the running configuration's local accounts (IOS ``username``, VRP ``local-user``):
+changing the password of an account changes what its next login needs.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from bilgiislem.netsim.device import DeviceSpec
 from bilgiislem.netsim.grammar import Grammar
 from bilgiislem.netsim.interfaces import expand_ports
 from bilgiislem.netsim.ios import IosSession
+from bilgiislem.netsim.passwords import verify
 from bilgiislem.netsim.vrp import VrpSession
 
 PERSONALITIES: dict[str, type[CliSession]] = {"cisco_ios": IosSession, "huawei": VrpSession}
@@ -58,6 +63,19 @@ class DeviceState:
     def session(self, *, privileged: bool = True) -> CliSession:
         return self.personality(self, privileged=privileged)
 
+    def authenticate(self, username: str, password: str) -> bool:
+        """Whether the running configuration has the account ``username`` with ``password``."""
+        with self.lock:
+            account = self.session().account(username)
+        return account is not None and verify(account[0], password)
+
+    def login(self, username: str) -> CliSession:
+        """A session for ``username``, who has just logged in: privileged or not as the
+        account says."""
+        with self.lock:
+            account = self.session().account(username)
+        return self.session(privileged=account is not None and account[1])
+
     def boot(self) -> None:
         """Load the startup configuration (making the factory one at the first start)."""
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -83,7 +101,7 @@ class DeviceState:
     def save(self) -> None:
         """Running configuration → startup configuration (in memory and on disk)."""
         with self.lock:
-            self.startup = self.session().render_config()
+            self.startup = self.session().render_config(private=True)
             _write(self.dir / STARTUP, self.startup)
 
     def running_config(self) -> str:
@@ -92,7 +110,9 @@ class DeviceState:
             return self.session().render_config()
 
     def dump_running(self) -> None:
-        _write(self.dir / RUNNING, self.running_config())
+        with self.lock:
+            text = self.session().render_config(private=True)
+        _write(self.dir / RUNNING, text)
 
 
 @functools.cache

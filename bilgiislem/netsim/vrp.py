@@ -3,8 +3,19 @@
 The user view is ``<host>``; ``system-view`` enters ``[host]`` and section commands enter their
 views (``[host-GigabitEthernet0/0/1]``, ``[host-vlan10]``). ``quit`` goes up one view,
 ``return`` (or Ctrl+Z) back to the user view. VLANs are kept as ``vlan N`` sections and printed
-the VRP way: one ``vlan batch`` line, plus a ``vlan N`` section for those with settings.
-The display commands are in ``vrp_display.py``.
+the VRP way: one ``vlan batch`` line (consecutive VLANs as ``10 to 12``), plus a ``vlan N``
+section for those with settings; ``undo vlan batch`` deletes the VLANs it lists, settings and
+all. The display commands are in ``vrp_display.py``.
+
+As on VRP: ``local-user X password irreversible-cipher PLAIN`` is kept and shown as
+``$1c$...$`` (``cipher``: ``%^%#...%^%#``); SNMPv3 keys (``snmp-agent usm-user v3 X
+authentication-mode sha KEY``) are shown as ``... sha cipher %^%#...%^%#``; ``header login
+information "text`` takes the lines up to the one with the closing ``"`` and is shown as typed.
+SSH logins need a ``local-user`` with a password and ``service-type ssh``.
+
+The initial configuration is that of a device made ready for SSH management (the local account,
+STelnet, AAA on the VTYs), without the lines real VRP shows that a configuration tool can
+neither match nor remove (the ``aaa`` default schemes and domains, ``user-interface con 0``...).
 """
 
 from __future__ import annotations
@@ -32,6 +43,12 @@ from bilgiislem.netsim.cli import (
 from bilgiislem.netsim.config import Node, blocks, rank, render
 from bilgiislem.netsim.grammar import Custom, Grammar, Match, MatchError, Token, tokenize
 from bilgiislem.netsim.interfaces import VRP as INTERFACES
+from bilgiislem.netsim.passwords import (
+    derived_salt,
+    is_hashed,
+    vrp_cipher,
+    vrp_irreversible,
+)
 from bilgiislem.netsim.vlans import format_vrp, parse_vrp
 
 _COMMON: list[Entry] = [
@@ -58,6 +75,11 @@ _SYSTEM: list[Entry] = [
     ("ospf <1-65535> router-id A.B.C.D", Section("ospf", "ospf-{1}")),
     ("bgp <1-4294967295>", Section("bgp")),
     *keyed(2, "stp mode WORD", "clock timezone LINE"),
+    ("header login information LINE", Call(lambda s, m: s.set_header(m), key=2)),
+    ("header shell information LINE", Call(lambda s, m: s.set_header(m), key=2)),
+    ("snmp-agent", Line()),
+    ("snmp-agent usm-user v3 WORD", Line()),
+    ("snmp-agent usm-user v3 WORD LINE", Call(lambda s, m: s.usm_user(m), key=5)),
     *free("ip", "ipv6", "stp", "ntp-service", "snmp-agent", "info-center", "dhcp", "telnet"),
     *free("stelnet", "ssh", "sftp", "scp", "http", "lldp", "clock", "header", "dns", "arp"),
     *free("loopback-detect", "port-isolate", "mac-address", "cpu-defend", "rsa", "set"),
@@ -101,7 +123,7 @@ _VIEWS: dict[str, list[Entry]] = {
         *_COMMON,
     ],
     "aaa": [
-        ("local-user WORD LINE", Line(3)),
+        ("local-user WORD LINE", Call(lambda s, m: s.local_user(m), key=3)),
         *free("authentication-scheme", "authorization-scheme", "accounting-scheme", "domain"),
         *_COMMON,
     ],
@@ -165,6 +187,10 @@ class VrpSession(CliSession):
             "ndp enable",
         }),
     }  # fmt: skip
+    DEFAULTS: ClassVar[dict[str, frozenset[str]]] = {
+        "system": frozenset({"http server enable", "http secure-server enable", "stp enable"}),
+        "interface": frozenset({"stp enable", "portswitch"}),
+    }
     DEFAULT_MODEL = "S5720-28X-LI-AC"
     DEFAULT_PORTS = ("GigabitEthernet0/0/1-24", "XGigabitEthernet0/0/1-4")
     DEFAULT_SOFTWARE = "V200R019C10SPC500"
@@ -243,7 +269,50 @@ class VrpSession(CliSession):
         self.ask("Are you sure to continue?[Y/N]:", answer)
         return "The current configuration will be written to the device.\n"
 
+    def account(self, username: str) -> tuple[str, bool] | None:
+        aaa = self.state.running.root.child("aaa")
+        password = aaa.value("local-user", username, "password") if aaa else None
+        services = (aaa.value("local-user", username, "service-type") or "") if aaa else ""
+        if not password or "ssh" not in services.split():
+            return None
+        return password.split()[-1], True
+
     # --- configuration handlers --------------------------------------------------------------
+
+    def set_header(self, m: Match) -> str:
+        """``header login information "text"``, the text over several lines if the closing
+        delimiter (the text's first character) is not on the first."""
+        given = m.args[0]
+        if self.take_text(f"header {m.words[1]} information", given[0], given[1:], 2):
+            return f"Info: Input banner content, and quit with the character '{given[0]}'.\n"
+        return ""
+
+    def local_user(self, m: Match) -> str:
+        """``local-user X password irreversible-cipher|cipher PLAIN`` is kept hashed/ciphered;
+        the other settings of the user as typed."""
+        name, words = m.args[0], m.args[1].split()
+        if len(words) == 3 and words[:2] in (["password", "irreversible-cipher"],
+                                              ["password", "cipher"]):  # fmt: skip
+            value = words[2]
+            if not is_hashed(value):
+                value = vrp_cipher(value) if words[1] == "cipher" else vrp_irreversible(value)
+            self.set_line(self.node(), f"local-user {name} password {words[1]} {value}", 3)
+        else:
+            self.set_line(self.node(), m.text, 3)
+        return ""
+
+    def usm_user(self, m: Match) -> str:
+        """``snmp-agent usm-user v3 X authentication-mode|privacy-mode ALG [cipher] KEY``: the
+        key is kept ciphered; the user's other settings as typed."""
+        name, words = m.args[0], m.args[1].split()
+        modes = ("authentication-mode", "privacy-mode")
+        if words[0] in modes and len(words) in (3, 4) and (len(words) == 3 or words[2] == "cipher"):
+            key = words[-1] if is_hashed(words[-1]) else vrp_cipher(words[-1])
+            text = f"snmp-agent usm-user v3 {name} {words[0]} {words[1]} cipher {key}"
+            self.set_line(self.state.running.root, text, 5)
+        else:
+            self.set_line(self.state.running.root, m.text, 5)
+        return ""
 
     def vlan_batch(self, m: Match, *, create: bool) -> str:
         """``vlan batch 10 20 to 30`` creates the VLANs; ``undo vlan batch ...`` removes them."""
@@ -314,7 +383,7 @@ class VrpSession(CliSession):
             nodes.append(Node(f"vlan batch {format_vrp(vids)}"))
         return sorted(nodes, key=lambda c: self.order(root, c))
 
-    def render_config(self) -> str:
+    def render_config(self, *, private: bool = False) -> str:
         """``#``-separated blocks (the ``user-interface`` sections together), ``return`` last."""
         lines = [f"!Software Version {self.state.software}",
                  *blocks(self.top_level(), self.order, separator="#", together="user-interface",
@@ -325,14 +394,17 @@ class VrpSession(CliSession):
         return [node.text, *render(node, self.order, 1)]
 
     def baseline(self) -> str:
-        hostname = self.state.spec.hostname or self.state.spec.name
+        spec = self.state.spec
+        hostname, user = spec.hostname or spec.name, spec.username
+        password = vrp_irreversible(spec.password, derived_salt(f"{user}\n{spec.password}", 12))
         ports = "".join(f"interface {p}\n#\n" for p in self.state.ports)
         return (
-            f"#\nsysname {hostname}\n#\naaa\n authentication-scheme default\n"
-            " authorization-scheme default\n accounting-scheme default\n domain default\n"
-            f" domain default_admin\n#\ninterface Vlanif1\n#\n{ports}"
-            "stelnet server enable\n#\nuser-interface con 0\n authentication-mode password\n"
-            "user-interface vty 0 4\n authentication-mode aaa\n protocol inbound ssh\n#\nreturn\n"
+            f"#\nsysname {hostname}\n#\naaa\n"
+            f" local-user {user} password irreversible-cipher {password}\n"
+            f" local-user {user} privilege level 15\n local-user {user} service-type ssh\n"
+            f"#\n{ports}stelnet server enable\nssh user {user} authentication-type password\n"
+            f"ssh user {user} service-type stelnet\n#\nuser-interface vty 0 4\n"
+            " authentication-mode aaa\n protocol inbound ssh\n#\nreturn\n"
         )
 
     def skip_when_loading(self, line: str) -> bool:

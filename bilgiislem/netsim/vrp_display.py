@@ -1,9 +1,10 @@
 """VRP ``display`` commands, computed from the running configuration.
 
-Every port is taken as cabled: up unless ``shutdown``. VLAN membership follows the port's link
-type: an access port is untagged in its ``port default vlan`` (1 by default), a trunk untagged in
-its PVID and tagged in its ``allow-pass`` VLANs; other ports are untagged in VLAN 1. The tables
-follow real VRP closely enough for the ntc-templates TextFSM parsers.
+Every port is taken as cabled: up unless ``shutdown``. VLAN membership follows the link type of
+the port or Eth-Trunk (whose members are not listed): an access port is untagged in its ``port
+default vlan`` (1 by default), a trunk untagged in its PVID and tagged in its ``allow-pass``
+VLANs; other ports are untagged in VLAN 1. The tables follow real VRP closely enough for the
+ntc-templates TextFSM parsers.
 """
 
 from __future__ import annotations
@@ -92,9 +93,14 @@ def _vlan_list(text: str | None) -> set[int]:
 
 
 def _members(s: VrpSession, existing: set[int]) -> dict[int, _Members]:
+    """The ports and Eth-Trunks in each VLAN (a trunk's members are not: the trunk is)."""
     members = {vid: _Members() for vid in existing}
-    for name in s.state.ports:
+    trunks = [n.words[1] for n in s.state.running.sections("interface")
+              if n.words[1].startswith("Eth-Trunk")]
+    for name in [*s.state.ports, *trunks]:
         node = _interface(s, name)
+        if node.value("eth-trunk") is not None:
+            continue
         entry = f"{VRP.short_name(name)}({'D' if node.child('shutdown') else 'U'})"
         link_type = node.value("port", "link-type")
         if link_type == "trunk":

@@ -396,6 +396,100 @@ def test_vrp_engine_views_negation_and_errors(tmp_path):
     assert "ospf 1\n area 0.0.0.0\n#" in typed("display current-configuration")
 
 
+def test_ios_secrets_banners_snmp_users_and_defaults(tmp_path):
+    session, typed = cli(tmp_path, "cisco_ios", IOS_PORTS)
+    typed("conf t")
+    typed("username ops priv 15 secret 0 Cok-Gizli-1")
+    typed("username ops secret Yeni-Gizli-1")  # the settings of one user merge into one line
+    typed("enable secret En-Gizli-1")
+    typed("service pad")  # the default: it only takes away `no service pad`
+    assert typed("banner motd #Tek satir#") == ""
+    out = typed("banner login ^C")  # ^C as show running-config prints it: one delimiter
+    assert out == "Enter TEXT message.  End with the character '^'.\n"
+    assert session.prompt() == ""  # no prompt while the text is typed
+    for line in ["Birinci satir", "!  ^ tek basina", "son satir^C yok sayilir"]:
+        typed(line)
+    assert session.prompt() == "d1(config)#"
+    typed("snmp-server user izleme grup v3 auth sha Auth-Gizli-1 priv aes 128 Priv-Gizli-1")
+    typed("interface Gi1/0/2")
+    assert typed("channel-group 1 mode active") == (
+        "Creating a port-channel interface Port-channel 1\n"
+    )
+    session.ctrl_z()
+    running = typed("show running-config")
+    assert re.search(r"\nusername ops privilege 15 secret 9 \$9\$[./\w]{14}\$[./\w]{43}\n", running)
+    assert "\nenable secret 9 $9$" in running
+    assert "\nbanner motd #Tek satir#\n" in running
+    assert "\nbanner login ^C\nBirinci satir\n!  ^ tek basina\nson satir^C\n" in running
+    assert "\ninterface Port-channel1\n" in running
+    assert "service pad" not in running
+    for hidden in ("Gizli", "snmp-server user"):
+        assert hidden not in running
+    assert "User name: izleme\n" in typed("show snmp user")
+    assert session.state.authenticate("ops", "Yeni-Gizli-1")
+    assert not session.state.authenticate("ops", "Cok-Gizli-1")
+    assert session.state.login("ops").privileged
+
+    typed("write memory")  # saved with what is not shown; loaded back at the next start
+    assert "snmp-server user" not in typed("show startup-config")
+    state = DeviceState(session.state.spec, tmp_path)
+    state.boot()
+    again = state.session()
+    assert again.handle("show running-config").output.split("\n!\nend")[0] == (
+        running.split("\n!\nend")[0]
+    )
+    assert "User name: izleme" in again.handle("show snmp user").output
+    again.handle("conf t")
+    again.handle("no banner login ^C")
+    assert "banner login" not in again.handle("do show running-config").output
+
+
+def test_vrp_secrets_header_and_accounts(tmp_path):
+    session, typed = cli(tmp_path, "huawei", VRP_PORTS)
+    typed("system-view")
+    out = typed('header login information "Birinci satir')
+    assert out == "Info: Input banner content, and quit with the character '\"'.\n"
+    typed('ikinci satir" yok sayilir')
+    typed('header shell information "Tek satir"')
+    typed("aaa")
+    typed("local-user ops password irreversible-cipher Cok-Gizli-1")
+    typed("local-user ops service-type ssh")
+    typed("local-user eski password cipher Eski-Gizli-1")  # no service-type ssh: no SSH
+    typed("quit")
+    typed("snmp-agent usm-user v3 izleme authentication-mode sha Auth-Gizli-1")
+    typed("snmp-agent usm-user v3 izleme privacy-mode aes128 cipher Priv-Gizli-1")
+    typed("return")
+    current = typed("display current-configuration")
+    assert '\n#\nheader login information "Birinci satir\nikinci satir"\n' in current
+    assert '\nheader shell information "Tek satir"\n' in current
+    assert re.search(r"\n local-user ops password irreversible-cipher \$1c\$\S+\$\n", current)
+    assert "\n local-user eski password cipher %^%#" in current
+    assert "\nsnmp-agent usm-user v3 izleme authentication-mode sha cipher %^%#" in current
+    assert "\nsnmp-agent usm-user v3 izleme privacy-mode aes128 cipher %^%#" in current
+    assert "Gizli" not in current
+    assert session.state.authenticate("ops", "Cok-Gizli-1")
+    assert not session.state.authenticate("ops", "Eski-Gizli-1")
+    assert not session.state.authenticate("eski", "Eski-Gizli-1")
+
+
+def test_logins_use_the_configured_accounts(tmp_path):
+    with Simulator([DeviceSpec("sw1", "cisco_ios", ports=IOS_PORTS)], tmp_path) as sim:
+        args = {**sim.netmiko_args("sw1"), "conn_timeout": 5, "auth_timeout": 5}
+        with ConnectHandler(**args) as conn:
+            conn.send_config_set(["username admin privilege 15 secret 0 Yeni-1",
+                                  "username okur secret 0 Okur-1",
+                                  "enable secret 0 En-1"])  # fmt: skip
+        with pytest.raises(NetmikoAuthenticationException):
+            ConnectHandler(**args)  # the old password
+        with ConnectHandler(**{**args, "password": "Yeni-1"}) as conn:
+            assert conn.find_prompt() == "sw1#"
+        with ConnectHandler(**{**args, "username": "okur", "password": "Okur-1",
+                                "secret": "En-1"}) as conn:  # fmt: skip
+            assert conn.find_prompt() == "sw1>"  # privilege 1: user mode
+            conn.enable()
+            assert conn.find_prompt() == "sw1#"
+
+
 def test_device_definitions(tmp_path):
     devices = tmp_path / "devices.yml"
     devices.write_text(

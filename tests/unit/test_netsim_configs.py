@@ -1,0 +1,371 @@
+"""The simulator against the project's rendered configurations (tests/golden/netconfig), pushed
+the way net.push does: hier_config's remediation from the running configuration, multi-line
+banners sent alone, the other lines with Netmiko's echo check and an error pattern, then the
+masked running configuration compared with the intent again.
+
+The helpers say what the push code has to do besides calling hier_config (see
+:func:`remediation`, :func:`to_send` and :func:`compared`); the tests check that the simulated
+devices take every line, end up where the intent says, keep it over a save and a restart, and
+that a push cut short can be rolled back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hier_config import WorkflowRemediation, get_hconfig
+from hier_config.models import PerLineSubRule
+from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
+from hier_config.platforms.driver_base import HConfigDriverBase, HConfigDriverRules
+from hier_config.platforms.huawei_vrp.driver import HConfigDriverHuaweiVrp
+from hier_config.root import HConfig
+from netmiko import BaseConnection, ConnectHandler
+from netmiko.exceptions import NetmikoAuthenticationException, ReadTimeout
+from ntc_templates.parse import parse_output
+
+from bilgiislem.netops.normalize import MASK, normalize
+from bilgiislem.netsim import DeviceSpec, Faults, Simulator
+from bilgiislem.netsim.grammar import tokenize
+from bilgiislem.netsim.vlans import format_vrp, parse_vrp
+
+pytestmark = pytest.mark.filterwarnings("ignore:path is deprecated:DeprecationWarning")
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "netconfig"
+DEVICES = {  # golden file: (vendor, the ports it configures)
+    "sw-merkez-cekirdek": ("cisco_ios", ["GigabitEthernet1/0/1-48", "TenGigabitEthernet1/1/1-2"]),
+    "sw-merkez-kat3": ("cisco_ios", ["GigabitEthernet1/0/1-50"]),
+    "sw-merkez-sunucu": ("huawei", ["GigabitEthernet0/0/1-48", "XGigabitEthernet0/0/1-2"]),
+}
+USER, PASSWORD = "bilgiislem", "Golden-Otomasyon-1"  # the automation account of the goldens
+PLAIN_SECRETS = ("Golden-Otomasyon-1", "Golden-Yonetici-1", "Golden-Snmp-Auth-1",
+                 "Golden-Snmp-Priv-1")  # fmt: skip
+SHOW = {"cisco_ios": "show running-config", "huawei": "display current-configuration"}
+ERRORS = r"% Invalid|% Incomplete|% Ambiguous|^Error:"
+BANNER = re.compile(r"^(?:banner|header) ")
+
+
+def golden(name: str) -> str:
+    return (GOLDEN / f"{name}.cfg").read_text(encoding="utf-8")
+
+
+def spec(name: str, **kwargs: Any) -> DeviceSpec:
+    vendor, ports = DEVICES[name]
+    return DeviceSpec(name, vendor, ports=ports, username=USER, password=PASSWORD, **kwargs)
+
+
+@contextlib.contextmanager
+def connect(sim: Simulator, name: str, password: str = PASSWORD) -> Iterator[BaseConnection]:
+    """A Netmiko session. Its SSH connection is closed directly at the end: Netmiko's Huawei
+    ``disconnect`` first checks the mode by waiting two seconds for the channel to go quiet."""
+    args = {**sim.netmiko_args(name), "password": password}
+    conn = ConnectHandler(**args, conn_timeout=5, banner_timeout=5, auth_timeout=5)
+    try:
+        yield conn
+    finally:
+        conn.remote_conn_pre.close()
+
+
+# --- what the push code does around hier_config ------------------------------------------------
+
+_VRP_HEADER = re.compile(r"^header \S+ information (\S).*?\1", re.M | re.S)
+
+
+def _header_line_breaks(config: HConfig) -> None:
+    for child in config.children:
+        if "\0" in child.text:
+            child.text = child.text.replace("\0", "\n")
+
+
+class VrpDriver(HConfigDriverHuaweiVrp):
+    """hier_config's VRP driver with what it lacks: a multi-line ``header`` is one line (as
+    hier_config does for IOS banners; else each text line is a command of its own) and the
+    closing ``return`` is no configuration (else the remediation has ``undo return``)."""
+
+    @staticmethod
+    def config_preprocessor(config_text: str) -> str:
+        return _VRP_HEADER.sub(lambda m: m[0].replace("\n", "\0"), config_text)
+
+    @staticmethod
+    def _instantiate_rules() -> HConfigDriverRules:
+        rules = HConfigDriverHuaweiVrp._instantiate_rules()
+        rules.per_line_sub.append(PerLineSubRule(search=r"^return$", replace=""))
+        rules.post_load_callbacks.append(_header_line_breaks)
+        return rules
+
+
+def _driver(vendor: str) -> HConfigDriverBase:
+    return HConfigDriverCiscoIOS() if vendor == "cisco_ios" else VrpDriver()
+
+
+def remediation(vendor: str, running: str, intended: str) -> list[str]:
+    """hier_config's remediation, as the push code computes it."""
+    rem = WorkflowRemediation(
+        get_hconfig(_driver(vendor), running), get_hconfig(_driver(vendor), intended)
+    )
+    return list(rem.remediation_config.dump_simple(sectional_exiting=True))
+
+
+def _vrp_vlans(text: str) -> set[int]:
+    found = parse_vrp(tokenize(text), 0)
+    assert found is not None, text
+    return found[0]
+
+
+def _vlan_batch_delta(commands: list[str]) -> list[str]:
+    """hier_config replaces a changed ``vlan batch`` (undo the old list, then the new one):
+    on VRP that deletes every VLAN, settings and all. Send what is added and removed."""
+    old = next((c for c in commands if c.startswith("undo vlan batch ")), None)
+    new = next((c for c in commands if c.startswith("vlan batch ")), None)
+    if old is None or new is None:
+        return commands
+    was, now = _vrp_vlans(old.split(" ", 3)[3]), _vrp_vlans(new.split(" ", 2)[2])
+    sent = {old: f"undo vlan batch {format_vrp(was - now)}" if was - now else "",
+            new: f"vlan batch {format_vrp(now - was)}" if now - was else ""}  # fmt: skip
+    return [sent.get(c, c) for c in commands if sent.get(c, c)]
+
+
+def to_send(vendor: str, lines: list[str]) -> tuple[list[str], list[str]]:
+    """(banners, commands): a remediation as it must be sent. Banners (multi-line) apart. A
+    banner's negation holds the old text over several lines, which the device would take for
+    commands: dropped when a new banner replaces it, else cut to ``no banner login``. VRP's
+    ``vlan batch`` as the VLANs added and removed."""
+    banners = [line for line in lines if BANNER.match(line)]
+    replaced = {" ".join(b.split()[:2]) for b in banners}
+    commands = []
+    for line in lines:
+        words = line.split()
+        if BANNER.match(line):
+            continue
+        if words[0] in ("no", "undo") and len(words) > 2 and words[1] in ("banner", "header"):
+            if " ".join(words[1:3]) not in replaced:
+                commands.append(" ".join(words[:3]))
+        else:
+            commands.append(line)
+    return banners, _vlan_batch_delta(commands) if vendor == "huawei" else commands
+
+
+_VRP_VLAN_LIST = re.compile(r"^(\s*(?:vlan batch|port trunk allow-pass vlan) )(\d.*)$", re.M)
+_SECRET_FORM = re.compile(rf"(?<!\S)(?:\d{{1,2}}|cipher) (?={MASK})")
+
+
+def shown(intended: str, vendor: str) -> str:
+    """An intent as the device prints it back, which the templates should render: IOS
+    never prints `` no shutdown`` (without this, every push sends it again for every port),
+    VRP prints VLAN lists with ranges (``99 to 100``; without this, a push never ends)."""
+    if vendor == "cisco_ios":
+        return intended.replace("\n no shutdown\n", "\n")
+    return _VRP_VLAN_LIST.sub(lambda m: m[1] + format_vrp(_vrp_vlans(m[2])), intended)
+
+
+def compared(text: str, vendor: str) -> str:
+    """``text`` as the check after a push compares it: normalised (secrets masked), a secret's
+    type or encoding left out (``secret 0 PLAIN`` comes back as ``secret 9 $9$...``,
+    ``authentication-mode sha KEY`` as ``sha cipher %^%#...``), the IOS ``snmp-server user``
+    left out (IOS takes it but never prints it)."""
+    text = _SECRET_FORM.sub("", normalize(shown(text, vendor), vendor))
+    kept = [line for line in text.splitlines() if not line.startswith("snmp-server user ")]
+    return "\n".join(kept) + "\n"
+
+
+def push(conn: BaseConnection, vendor: str, lines: list[str], read_timeout: float = 15) -> None:
+    """Send a remediation; a line the device refuses raises ConfigInvalidException."""
+    banners, commands = to_send(vendor, lines)
+    if vendor == "huawei":  # Netmiko's own system-view checks wait seconds for silence
+        conn.send_command("system-view", expect_string=r"\]")
+    mode: dict[str, Any] = {"read_timeout": read_timeout}
+    if vendor == "huawei":
+        mode |= {"enter_config_mode": False, "exit_config_mode": False}
+    for banner in banners:
+        out = conn.send_config_set([banner], bypass_commands=BANNER.pattern, cmd_verify=False,
+                                   **mode)  # fmt: skip
+        assert not re.search(ERRORS, out, re.M), out
+    if commands:
+        conn.send_config_set(commands, error_pattern=ERRORS, **mode)
+    if vendor == "huawei":
+        conn.send_command("return", expect_string=r">")
+
+
+def left(conn: BaseConnection, vendor: str, intended: str) -> list[str]:
+    """What still differs between the device and ``intended``, compared masked."""
+    running = conn.send_command(SHOW[vendor])
+    return remediation(vendor, compared(running, vendor), compared(intended, vendor))
+
+
+def converge(conn: BaseConnection, vendor: str, intended: str) -> list[str]:
+    """Push what turns the device into ``intended``; check nothing is left. The lines sent."""
+    lines = remediation(vendor, conn.send_command(SHOW[vendor]), intended)
+    push(conn, vendor, lines)
+    assert left(conn, vendor, intended) == []
+    return lines
+
+
+# --- a full configuration on a fresh device ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(DEVICES))
+def test_golden_config_pushed_to_a_fresh_device(tmp_path: Path, name: str) -> None:
+    vendor, intended = DEVICES[name][0], golden(name)
+    with Simulator([spec(name)], tmp_path) as sim, connect(sim, name) as conn:
+        sent = converge(conn, vendor, intended)
+        assert len(sent) > 250
+        running = conn.send_command(SHOW[vendor])
+        assert left(conn, vendor, intended) == []  # read again: still nothing
+        hashed = {"cisco_ios": [f"username {USER} privilege 15 secret 9 $9$"],
+                  "huawei": [f" local-user {USER} password irreversible-cipher $1c$",
+                             " izleme authentication-mode sha cipher %^%#",
+                             " izleme privacy-mode aes128 cipher %^%#"]}[vendor]  # fmt: skip
+        for line in hashed:
+            assert line in running
+        for secret in PLAIN_SECRETS:
+            assert secret not in running
+        check_tables(conn, name)
+        conn.save_config()
+    with Simulator([spec(name)], tmp_path) as sim, connect(sim, name) as conn:
+        assert left(conn, vendor, intended) == []
+        if vendor == "cisco_ios":  # SNMPv3 users are saved too, though never shown
+            assert "User name: izleme" in conn.send_command("show snmp user")
+
+
+def check_tables(conn: BaseConnection, name: str) -> None:
+    """The show/display tables follow the configuration (parsed by ntc-templates)."""
+    if name == "sw-merkez-cekirdek":
+        vlans = {v["vlan_id"]: v for v in conn.send_command("show vlan brief", use_textfsm=True)}
+        assert vlans["200"]["vlan_name"] == "merkez-misafir"
+        ports = {p["port"]: p for p in conn.send_command("show interfaces status",
+                                                         use_textfsm=True)}  # fmt: skip
+        assert (ports["Gi1/0/1"]["status"], ports["Gi1/0/1"]["vlan_id"]) == ("connected", "trunk")
+        assert ports["Gi1/0/9"]["status"] == "disabled"
+        assert ports["Te1/1/2"]["name"] == "sw-merkez-sunucu"
+        assert (ports["Po1"]["status"], ports["Po1"]["vlan_id"]) == ("connected", "trunk")
+        assert len(ports) == 51
+    elif name == "sw-merkez-kat3":
+        vlans = {v["vlan_id"]: v for v in conn.send_command("show vlan brief", use_textfsm=True)}
+        assert vlans["10"]["interfaces"] == [f"Gi1/0/{n}" for n in range(1, 45)]
+        assert vlans["30"]["interfaces"] == [f"Gi1/0/{n}" for n in range(45, 49)]
+        users = conn.send_command("show snmp user")
+        assert "User name: izleme" in users
+        assert "Group-name: bilgiislem" in users
+        assert "Privacy Protocol: AES128" in users
+    else:
+        table = conn.send_command("display vlan")
+        vlans = {v["vlan_id"]: v for v in parse_output("huawei_vrp", "display vlan", table)}
+        assert vlans["100"]["vlan_description"] == "merkez-sunucu"
+        assert (vlans["100"]["mode"], vlans["100"]["interface"][0]) == ("UT", "GE0/0/1")
+        assert vlans["99"]["interface"] == ["Eth-Trunk1"]  # its PVID; the members are not shown
+        assert "GE0/0/40(U)" in table  # (the parser takes two ports of each continuation row)
+        assert "XGE0/0/1" not in table
+        ports = {p["interface"]: p for p in parse_output(
+            "huawei_vrp", "display interface brief",
+            conn.send_command("display interface brief"))}  # fmt: skip
+        assert ports["GigabitEthernet0/0/48"]["phy"] == "*down"
+        assert ports["Eth-Trunk1"]["phy"] == "up"
+
+
+# --- changes to a configured device ------------------------------------------------------------
+
+
+def _edit(text: str, edits: list[tuple[str, str, int]]) -> str:
+    for old, new, count in edits:
+        assert text.count(old) >= count, old
+        text = text.replace(old, new, count)
+    return text
+
+
+IOS_PORT = "interface GigabitEthernet1/0/1\n description Masaustu ve IP telefon\n"
+IOS_CAMERA = ("IP kamera\n switchport mode access\n switchport access vlan 30\n"
+              " spanning-tree portfast\n spanning-tree bpduguard enable\n")
+# what changes in the intent, one push each from the previous state: [(old, new, count)]
+IOS_CHANGES = {
+    "access VLAN": [(IOS_PORT + " switchport mode access\n switchport access vlan 10\n",
+                     IOS_PORT + " switchport mode access\n switchport access vlan 30\n", 1)],
+    "no voice VLAN": [(" switchport access vlan 10\n switchport voice vlan 20\n",
+                       " switchport access vlan 10\n", 1)],
+    "no VLAN 200": [("vlan 200\n name merkez-misafir\n!\n", "", 1),
+                    ("99-100,200\n", "99-100\n", 2)],
+    "trunk VLANs": [("allowed vlan 10,20,30,99-100\n no shutdown\n!\ninterface Vlan99",
+                     "allowed vlan 10,99\n no shutdown\n!\ninterface Vlan99", 1)],
+    "shutdown": [(IOS_CAMERA + " no shutdown", IOS_CAMERA + " shutdown", 1)],
+    "no shutdown": [(IOS_CAMERA + " shutdown", IOS_CAMERA + " no shutdown", 1)],
+    "no user": [("username sukru.ozturk privilege 15 secret 0 Golden-Yonetici-1\n", "", 1)],
+    "NTP and syslog": [("10.10.100.20\n", "10.10.100.21\n", 2)],
+    "banner text": [("access is a criminal offence", "access is a CRIMINAL offence", 1)],
+}  # fmt: skip
+VRP_PORT = "interface GigabitEthernet0/0/1\n description Sunucu\n port link-type access\n"
+VRP_CHANGES = {
+    "access VLAN": [(VRP_PORT + " port default vlan 100\n", VRP_PORT + " port default vlan 10\n",
+                     1)],
+    "no voice VLAN": [(" voice-vlan 20 enable\n", "", 1)],
+    "no VLAN 200": [("vlan 200\n description merkez-misafir\n#\n", "", 1),
+                    (" 100 200\n", " 100\n", 2)],
+    "trunk VLANs": [("allow-pass vlan 10 20 30 99 100\n", "allow-pass vlan 10 99\n", 1)],
+    "shutdown": [(" port default vlan 10\n stp edged-port enable\n",
+                  " port default vlan 10\n stp edged-port enable\n shutdown\n", 1)],
+    "undo shutdown": [(" stp edged-port enable\n shutdown\n", " stp edged-port enable\n", 1)],
+    "no user": [(" local-user sukru.ozturk password irreversible-cipher Golden-Yonetici-1\n"
+                 " local-user sukru.ozturk privilege level 15\n"
+                 " local-user sukru.ozturk service-type ssh\n", "", 1),
+                ("ssh user sukru.ozturk authentication-type password\n"
+                 "ssh user sukru.ozturk service-type stelnet\n", "", 1)],
+    "NTP and syslog": [("10.10.100.20\n", "10.10.100.21\n", 2)],
+    "header text": [("access is a criminal offence", "access is a CRIMINAL offence", 1)],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "changes"), [("sw-merkez-kat3", IOS_CHANGES),
+                                               ("sw-merkez-sunucu", VRP_CHANGES)])
+def test_changes_pushed_one_by_one(
+    tmp_path: Path, name: str, changes: dict[str, list[tuple[str, str, int]]]
+) -> None:
+    vendor, intended = DEVICES[name][0], golden(name)
+    device = spec(name, config=intended)  # starts with the golden configuration
+    with Simulator([device], tmp_path) as sim:
+        with connect(sim, name) as conn:
+            converge(conn, vendor, shown(intended, vendor))  # initial lines not in the golden
+            for what, edits in changes.items():
+                intended = _edit(intended, edits)
+                assert converge(conn, vendor, shown(intended, vendor)), what
+            running = conn.send_command(SHOW[vendor])
+        assert "sukru.ozturk" not in running
+        assert "CRIMINAL" in running
+        assert "10.10.100.21" in running and "10.10.100.20" not in running
+
+        # a new password for the automation account: the next login needs it
+        account = {"cisco_ios": f"username {USER} privilege 15 secret 0 ",
+                   "huawei": f" local-user {USER} password irreversible-cipher "}[vendor]
+        intended = _edit(intended, [(account + PASSWORD, account + "Yeni-Parola-2", 1)])
+        with connect(sim, name) as conn:
+            converge(conn, vendor, shown(intended, vendor))
+        with pytest.raises(NetmikoAuthenticationException), connect(sim, name):
+            pass
+        with connect(sim, name, "Yeni-Parola-2") as conn:
+            assert left(conn, vendor, intended) == []
+
+
+# --- a push cut short, and the rollback ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["sw-merkez-cekirdek", "sw-merkez-sunucu"])
+def test_rollback_after_a_dropped_push(tmp_path: Path, name: str) -> None:
+    vendor, intended = DEVICES[name][0], golden(name)
+    device = spec(name, faults=Faults(drop_after_config_lines=60))
+    with Simulator([device], tmp_path) as sim:
+        with connect(sim, name) as conn:
+            before = conn.send_command(SHOW[vendor])
+            lines = remediation(vendor, before, intended)
+            # the connection is reset: Netmiko sees no more output, its read times out
+            with pytest.raises(ReadTimeout):
+                push(conn, vendor, lines, read_timeout=5)
+        with connect(sim, name) as conn:  # the session's own count starts again
+            partial = conn.send_command(SHOW[vendor])
+            assert partial != before
+            assert left(conn, vendor, intended) != []  # half-way
+            saved = {"cisco_ios": "show startup-config", "huawei": "display saved-configuration"}
+            assert "vlan 10" not in conn.send_command(saved[vendor])  # not saved
+            back = converge(conn, vendor, before)  # the rollback: back to the snapshot
+            assert back
+            assert left(conn, vendor, before) == []
