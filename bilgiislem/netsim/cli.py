@@ -376,7 +376,7 @@ class CliSession:
 
     def set_line(self, node: Node, text: str, key: int | None = None) -> None:
         """Store a line; it also replaces a stored negation it overrides (``no ip address``).
-        A default of the mode is not stored: only its negation shows."""
+        A default of the mode is not stored, only replaces: no line shows it."""
         words = text.split()
         for child in node.starting_with([self.NEGATION]):
             if words[: len(child.words) - 1] == child.words[1:]:
@@ -384,6 +384,8 @@ class CliSession:
         mode = self.path[-1].mode if self.path else self.ROOT_MODE
         if text not in self.DEFAULTS.get(mode, frozenset()):
             node.set_line(text, key)
+        elif key:
+            node.remove(words[:key])
 
     def take_text(self, head: str, delimiter: str, rest: str, key: int) -> bool:
         """A top-level line whose text runs from ``delimiter`` to its next occurrence, over

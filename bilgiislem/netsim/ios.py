@@ -297,6 +297,7 @@ class IosSession(CliSession):
         "config": frozenset({
             "service pad", "service dhcp", "ip domain lookup", "ip domain-lookup",
             "ip source-route", "ip bootp server", "ip gratuitous-arps", "cdp run",
+            "logging trap informational",
         }),
         "config-if": frozenset({
             "switchport", "cdp enable", "ip redirects", "ip proxy-arp", "ip unreachables",

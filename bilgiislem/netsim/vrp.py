@@ -188,7 +188,8 @@ class VrpSession(CliSession):
         }),
     }  # fmt: skip
     DEFAULTS: ClassVar[dict[str, frozenset[str]]] = {
-        "system": frozenset({"http server enable", "http secure-server enable", "stp enable"}),
+        "system": frozenset({"http server enable", "http secure-server enable", "stp enable",
+                             "info-center enable"}),
         "interface": frozenset({"stp enable", "portswitch"}),
     }
     DEFAULT_MODEL = "S5720-28X-LI-AC"

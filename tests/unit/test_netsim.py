@@ -402,7 +402,9 @@ def test_ios_secrets_banners_snmp_users_and_defaults(tmp_path):
     typed("username ops priv 15 secret 0 Cok-Gizli-1")
     typed("username ops secret Yeni-Gizli-1")  # the settings of one user merge into one line
     typed("enable secret En-Gizli-1")
-    typed("service pad")  # the default: it only takes away `no service pad`
+    typed("service pad")  # a default: it only takes away `no service pad`
+    typed("logging trap warnings")
+    typed("logging trap informational")  # the default again: no line
     assert typed("banner motd #Tek satir#") == ""
     out = typed("banner login ^C")  # ^C as show running-config prints it: one delimiter
     assert out == "Enter TEXT message.  End with the character '^'.\n"
@@ -423,6 +425,7 @@ def test_ios_secrets_banners_snmp_users_and_defaults(tmp_path):
     assert "\nbanner login ^C\nBirinci satir\n!  ^ tek basina\nson satir^C\n" in running
     assert "\ninterface Port-channel1\n" in running
     assert "service pad" not in running
+    assert "logging trap" not in running
     for hidden in ("Gizli", "snmp-server user"):
         assert hidden not in running
     assert "User name: izleme\n" in typed("show snmp user")
@@ -451,6 +454,8 @@ def test_vrp_secrets_header_and_accounts(tmp_path):
     assert out == "Info: Input banner content, and quit with the character '\"'.\n"
     typed('ikinci satir" yok sayilir')
     typed('header shell information "Tek satir"')
+    typed("undo info-center enable")
+    typed("info-center enable")  # the default: no line
     typed("aaa")
     typed("local-user ops password irreversible-cipher Cok-Gizli-1")
     typed("local-user ops service-type ssh")
@@ -467,6 +472,7 @@ def test_vrp_secrets_header_and_accounts(tmp_path):
     assert "\nsnmp-agent usm-user v3 izleme authentication-mode sha cipher %^%#" in current
     assert "\nsnmp-agent usm-user v3 izleme privacy-mode aes128 cipher %^%#" in current
     assert "Gizli" not in current
+    assert "info-center" not in current
     assert session.state.authenticate("ops", "Cok-Gizli-1")
     assert not session.state.authenticate("ops", "Eski-Gizli-1")
     assert not session.state.authenticate("eski", "Eski-Gizli-1")

@@ -3,10 +3,10 @@ the way net.push does: hier_config's remediation from the running configuration,
 banners sent alone, the other lines with Netmiko's echo check and an error pattern, then the
 masked running configuration compared with the intent again.
 
-The helpers say what the push code has to do besides calling hier_config (see
-:func:`remediation`, :func:`to_send` and :func:`compared`); the tests check that the simulated
-devices take every line, end up where the intent says, keep it over a save and a restart, and
-that a push cut short can be rolled back.
+The helpers say what the push code (and the templates) have to do besides calling hier_config:
+:class:`VrpDriver`, :func:`to_send`, :func:`shown` and :func:`compared`. The tests check that the
+simulated devices take every line, end up where the intent says, keep it over a save and a
+restart, follow changes pushed one by one, and that a push cut short can be rolled back.
 """
 
 from __future__ import annotations
@@ -153,12 +153,20 @@ _VRP_VLAN_LIST = re.compile(r"^(\s*(?:vlan batch|port trunk allow-pass vlan) )(\
 _SECRET_FORM = re.compile(rf"(?<!\S)(?:\d{{1,2}}|cipher) (?={MASK})")
 
 
+_NEVER_SHOWN = {  # defaults: the device takes them and prints nothing
+    "cisco_ios": re.compile(r"^(?: no shutdown|logging trap informational)\n", re.M),
+    "huawei": re.compile(r"^info-center enable\n", re.M),
+}
+
+
 def shown(intended: str, vendor: str) -> str:
-    """An intent as the device prints it back, which the templates should render: IOS
-    never prints `` no shutdown`` (without this, every push sends it again for every port),
-    VRP prints VLAN lists with ranges (``99 to 100``; without this, a push never ends)."""
+    """An intent as the device prints it back, which is what the templates should render:
+    without the defaults it never prints (IOS `` no shutdown`` and ``logging trap
+    informational``, VRP ``info-center enable``), VRP VLAN lists with ranges (``99 to 100``).
+    Else the comparison never ends empty, and every push sends those lines again."""
+    intended = _NEVER_SHOWN[vendor].sub("", intended)
     if vendor == "cisco_ios":
-        return intended.replace("\n no shutdown\n", "\n")
+        return intended
     return _VRP_VLAN_LIST.sub(lambda m: m[1] + format_vrp(_vrp_vlans(m[2])), intended)
 
 
@@ -215,6 +223,11 @@ def test_golden_config_pushed_to_a_fresh_device(tmp_path: Path, name: str) -> No
         assert len(sent) > 250
         running = conn.send_command(SHOW[vendor])
         assert left(conn, vendor, intended) == []  # read again: still nothing
+        # normalize masks the secrets on both sides; what it leaves different is the secret's
+        # type or encoding, which compared() drops
+        for on_device, in_intent in MASKED[vendor]:
+            assert on_device in normalize(running, vendor).splitlines()
+            assert in_intent in normalize(intended, vendor).splitlines()
         hashed = {"cisco_ios": [f"username {USER} privilege 15 secret 9 $9$"],
                   "huawei": [f" local-user {USER} password irreversible-cipher $1c$",
                              " izleme authentication-mode sha cipher %^%#",
@@ -229,6 +242,17 @@ def test_golden_config_pushed_to_a_fresh_device(tmp_path: Path, name: str) -> No
         assert left(conn, vendor, intended) == []
         if vendor == "cisco_ios":  # SNMPv3 users are saved too, though never shown
             assert "User name: izleme" in conn.send_command("show snmp user")
+
+
+MASKED = {  # (the device's line, the intent's line), both through normalize()
+    "cisco_ios": [(f"username {USER} privilege 15 secret 9 {MASK}",
+                   f"username {USER} privilege 15 secret 0 {MASK}")],
+    "huawei": [(f" local-user {USER} password irreversible-cipher {MASK}",) * 2,
+               (f"snmp-agent usm-user v3 izleme authentication-mode sha cipher {MASK}",
+                f"snmp-agent usm-user v3 izleme authentication-mode sha {MASK}"),
+               (f"snmp-agent usm-user v3 izleme privacy-mode aes128 cipher {MASK}",
+                f"snmp-agent usm-user v3 izleme privacy-mode aes128 {MASK}")],
+}  # fmt: skip
 
 
 def check_tables(conn: BaseConnection, name: str) -> None:
