@@ -122,7 +122,8 @@ class CliSession:
     FILTERS: ClassVar[tuple[str, ...]]  # output filters after "|"
     # per mode, the commands whose negation is itself a configuration line ("no ip address")
     STORED_NEGATIONS: ClassVar[dict[str, frozenset[str]]] = {}
-    # per mode, the defaults: typed, they only remove their stored negation ("service pad")
+    # per mode, the defaults: typed, they leave no line, only take away their stored negation
+    # ("no service pad") or the setting they replace ("logging trap warnings")
     DEFAULTS: ClassVar[dict[str, frozenset[str]]] = {}
     DEFAULT_MODEL: ClassVar[str]
     DEFAULT_PORTS: ClassVar[tuple[str, ...]]
