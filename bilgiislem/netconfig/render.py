@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import jinja2
@@ -33,6 +34,11 @@ def _vlan_list(ids: tuple[int, ...] | list[int]) -> str:
     return ",".join(out)
 
 
+def _vrp_vlan_list(ids: Iterable[int]) -> str:
+    """[10, 20, 99, 100] -> '10 20 99 to 100' (VRP prints runs of VLANs as ranges)."""
+    return " ".join(x.replace("-", " to ") for x in _vlan_list(list(ids)).split(","))
+
+
 def _port_list(names: list[str] | tuple[str, ...]) -> str:
     """['1', '2', '3', '7', 'Trk1'] -> '1-3,7,Trk1' (AOS-S port lists)."""
     numbers = sorted(int(n) for n in names if n.isdigit())
@@ -46,6 +52,7 @@ def environment() -> jinja2.Environment:
                              lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
     env.filters["vlan_list"] = _vlan_list
     env.filters["port_list"] = _port_list
+    env.filters["vrp_vlan_list"] = _vrp_vlan_list
     return env
 
 

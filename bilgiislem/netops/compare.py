@@ -20,6 +20,9 @@ import re
 from dataclasses import dataclass
 
 from hier_config import Platform, WorkflowRemediation, get_hconfig
+from hier_config.platforms.driver_base import HConfigDriverBase, HConfigDriverRules
+from hier_config.platforms.huawei_vrp.driver import HConfigDriverHuaweiVrp
+from hier_config.root import HConfig
 
 from bilgiislem.netops.normalize import MASK, mask_line, normalize
 from bilgiislem.netops.targets import vendor as vendor_info
@@ -108,10 +111,52 @@ def write_only_lines(text: str, vendor: str) -> list[str]:
     return [line for line in text.splitlines() if pattern and pattern.match(line)]
 
 
+_VRP_HEADER = re.compile(r"^header \S+ information (\S).*?\1", re.M | re.S)
+
+
+def _header_line_breaks(config: HConfig) -> None:
+    for child in config.children:
+        child.text = child.text.replace("\0", "\n")
+
+
+class _VrpDriver(HConfigDriverHuaweiVrp):
+    """hier_config's VRP driver, with a multi-line ``header`` kept as one line (as hier_config
+    does for IOS banners; else each line of its text would be a command)."""
+
+    @staticmethod
+    def config_preprocessor(config_text: str) -> str:
+        return _VRP_HEADER.sub(lambda m: m[0].replace("\n", "\0"), config_text)
+
+    @staticmethod
+    def _instantiate_rules() -> HConfigDriverRules:
+        rules = HConfigDriverHuaweiVrp._instantiate_rules()
+        rules.post_load_callbacks.append(_header_line_breaks)
+        return rules
+
+
+def _driver(vendor: str) -> Platform | HConfigDriverBase:
+    return _VrpDriver() if vendor == "huawei_vrp" else PLATFORMS[vendor]
+
+
 def _remediation_lines(running: str, intended: str, vendor: str) -> list[str]:
-    platform = PLATFORMS[_inventory_vendor(vendor)]
-    workflow = WorkflowRemediation(get_hconfig(platform, running), get_hconfig(platform, intended))
+    driver = _driver(vendor)
+    workflow = WorkflowRemediation(get_hconfig(driver, running), get_hconfig(driver, intended))
     return list(workflow.remediation_config.dump_simple(sectional_exiting=True))
+
+
+def _banner_negations(lines: list[str]) -> list[str]:
+    """A banner's negation holds the old text over several lines, which the device would take
+    for commands: dropped when a new banner replaces it, else cut to ``no banner login``."""
+    replaced = {" ".join(line.split()[:2]) for line in lines if BANNER.match(line)}
+    out = []
+    for line in lines:
+        words = line.split()
+        if len(words) > 2 and words[0] in ("no", "undo") and words[1] in ("banner", "header"):
+            if " ".join(words[1:3]) not in replaced:
+                out.append(" ".join(words[:3]))
+        else:
+            out.append(line)
+    return out
 
 
 @dataclass(frozen=True)
@@ -169,7 +214,7 @@ def remediation(running: str, intended: str, vendor: str, *,
         return Remediation(vendor, ())
     added, removed = _unmask_map(intended, vendor), _unmask_map(running, vendor)
     out = [_unmasked(line, added, removed) if MASK in line else line for line in lines]
-    out = _shorten(out, vendor)
+    out = _shorten(_banner_negations(out), vendor)
     if vendor == "huawei_vrp":
         out = _vlan_batch_delta(out)
     if include_write_only:

@@ -22,6 +22,7 @@ Secrets: the commands sent hold them in clear; the run report holds only the mas
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -125,13 +126,22 @@ class _Device:
 
     def apply(self, conn: BaseConnection, change: compare.Remediation) -> None:
         """Send ``change`` and save it; raises on a refused line or a lost session."""
+        huawei = conn.device_type == "huawei"
+        mode: dict[str, Any] = {"read_timeout": self.timeout}
+        if huawei:  # Netmiko's own system-view checks wait seconds for silence
+            conn.send_command("system-view", expect_string=r"\]", read_timeout=self.timeout)
+            mode |= {"enter_config_mode": False, "exit_config_mode": False}
         for banner in change.banners():
-            conn.send_config_set([banner], cmd_verify=False, bypass_commands=compare.BANNER.pattern,
-                                 read_timeout=self.timeout)
+            out = conn.send_config_set([banner], cmd_verify=False,
+                                       bypass_commands=compare.BANNER.pattern, **mode)
+            refused = re.search(ERROR_PATTERN, out, re.M)
+            if refused:
+                raise PushFailure(f"the device refused the banner: {refused.group(0).strip()}")
         commands = change.commands()
         if commands:
-            conn.send_config_set(commands, error_pattern=ERROR_PATTERN,
-                                 read_timeout=self.timeout)
+            conn.send_config_set(commands, error_pattern=ERROR_PATTERN, **mode)
+        if huawei:
+            conn.send_command("return", expect_string=r">", read_timeout=self.timeout)
         conn.save_config()
 
     def converge(self, conn: BaseConnection, current: str, wanted: str, *,

@@ -62,3 +62,4 @@ def test_turkish_banner_is_folded_to_ascii():
 def test_vlan_and_port_lists_are_compressed():
     assert render._vlan_list([30, 10, 11, 12, 20]) == "10-12,20,30"
     assert render._port_list(["1", "2", "3", "7", "Trk1"]) == "1-3,7,Trk1"
+    assert render._vrp_vlan_list([10, 20, 99, 100, 101]) == "10 20 99 to 101"

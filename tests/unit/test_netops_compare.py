@@ -58,7 +58,7 @@ def test_a_removed_user_is_negated_by_name() -> None:
 
 
 def test_vrp_vlans_are_added_and_removed_one_by_one() -> None:
-    fewer = VRP.replace("vlan batch 10 20 30 99 100 200", "vlan batch 10 20 30 99 100 300")
+    fewer = VRP.replace("vlan batch 10 20 30 99 to 100 200", "vlan batch 10 20 30 99 to 100 300")
     assert compare.remediation(VRP, fewer, "huawei_vrp").lines[:2] == (
         "undo vlan batch 200", "vlan batch 300")
 
