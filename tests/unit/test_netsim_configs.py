@@ -129,17 +129,22 @@ def _vlan_batch_delta(commands: list[str]) -> list[str]:
     return [sent.get(c, c) for c in commands if sent.get(c, c)]
 
 
+_NAME = {"cisco_ios": "hostname", "huawei": "sysname"}
+
+
 def to_send(vendor: str, lines: list[str]) -> tuple[list[str], list[str]]:
     """(banners, commands): a remediation as it must be sent. Banners (multi-line) apart. A
     banner's negation holds the old text over several lines, which the device would take for
-    commands: dropped when a new banner replaces it, else cut to ``no banner login``. VRP's
-    ``vlan batch`` as the VLANs added and removed."""
+    commands: dropped when a new banner replaces it, else cut to ``no banner login``. The old
+    host name's negation dropped when a new one replaces it (the prompt would be ``Switch``
+    for a while). VRP's ``vlan batch`` as the VLANs added and removed."""
     banners = [line for line in lines if BANNER.match(line)]
     replaced = {" ".join(b.split()[:2]) for b in banners}
+    renamed = any(line.startswith(f"{_NAME[vendor]} ") for line in lines)
     commands = []
     for line in lines:
         words = line.split()
-        if BANNER.match(line):
+        if BANNER.match(line) or (renamed and words[:2] == [words[0], _NAME[vendor]]):
             continue
         if words[0] in ("no", "undo") and len(words) > 2 and words[1] in ("banner", "header"):
             if " ".join(words[1:3]) not in replaced:
@@ -181,21 +186,25 @@ def compared(text: str, vendor: str) -> str:
 
 
 def push(conn: BaseConnection, vendor: str, lines: list[str], read_timeout: float = 15) -> None:
-    """Send a remediation; a line the device refuses raises ConfigInvalidException."""
+    """Send a remediation; a line the device refuses raises ConfigInvalidException.
+
+    Configuration mode is entered and left here, not by Netmiko: Netmiko's checks look for the
+    prompt it saw at login, gone once the host name changes (and on Huawei they wait seconds
+    for silence); a VRP prompt ends in ``]``, not in the ``#`` Netmiko waits for by default."""
     banners, commands = to_send(vendor, lines)
-    if vendor == "huawei":  # Netmiko's own system-view checks wait seconds for silence
-        conn.send_command("system-view", expect_string=r"\]")
-    mode: dict[str, Any] = {"read_timeout": read_timeout}
-    if vendor == "huawei":
-        mode |= {"enter_config_mode": False, "exit_config_mode": False}
+    enter, leave = {"cisco_ios": ("configure terminal", "end"),
+                    "huawei": ("system-view", "return")}[vendor]  # fmt: skip
+    conn.send_command(enter, expect_string=r"[#\]]")
+    mode = {"read_timeout": read_timeout, "enter_config_mode": False, "exit_config_mode": False,
+            "terminator": r"[#\]]"}  # fmt: skip
     for banner in banners:
         out = conn.send_config_set([banner], bypass_commands=BANNER.pattern, cmd_verify=False,
                                    **mode)  # fmt: skip
         assert not re.search(ERRORS, out, re.M), out
     if commands:
         conn.send_config_set(commands, error_pattern=ERRORS, **mode)
-    if vendor == "huawei":
-        conn.send_command("return", expect_string=r">")
+    conn.send_command(leave, expect_string=r"[#>]")
+    conn.set_base_prompt()
 
 
 def left(conn: BaseConnection, vendor: str, intended: str) -> list[str]:
@@ -218,7 +227,8 @@ def converge(conn: BaseConnection, vendor: str, intended: str) -> list[str]:
 @pytest.mark.parametrize("name", list(DEVICES))
 def test_golden_config_pushed_to_a_fresh_device(tmp_path: Path, name: str) -> None:
     vendor, intended = DEVICES[name][0], golden(name)
-    with Simulator([spec(name)], tmp_path) as sim, connect(sim, name) as conn:
+    device = spec(name, hostname={"cisco_ios": "Switch", "huawei": "HUAWEI"}[vendor])
+    with Simulator([device], tmp_path) as sim, connect(sim, name) as conn:
         sent = converge(conn, vendor, intended)
         assert len(sent) > 250
         running = conn.send_command(SHOW[vendor])
@@ -237,8 +247,9 @@ def test_golden_config_pushed_to_a_fresh_device(tmp_path: Path, name: str) -> No
         for secret in PLAIN_SECRETS:
             assert secret not in running
         check_tables(conn, name)
+        assert conn.find_prompt().strip("<>[]#") == name  # renamed from Switch / HUAWEI
         conn.save_config()
-    with Simulator([spec(name)], tmp_path) as sim, connect(sim, name) as conn:
+    with Simulator([device], tmp_path) as sim, connect(sim, name) as conn:
         assert left(conn, vendor, intended) == []
         if vendor == "cisco_ios":  # SNMPv3 users are saved too, though never shown
             assert "User name: izleme" in conn.send_command("show snmp user")
