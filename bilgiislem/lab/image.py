@@ -22,7 +22,9 @@ SUITE = "bookworm"
 PACKAGES = ("systemd", "systemd-sysv", "dbus", "python3", "python3-apt", "sudo",
             "openssh-server", "iproute2", "iputils-ping", "ca-certificates",
             # the simulated switches (bilgiislem/netsim) run in a lab container
-            "python3-paramiko", "python3-yaml")
+            # (python3-cffi-backend named: debootstrap does not resolve the virtual package
+            # python3-bcrypt needs)
+            "python3-cffi-backend", "python3-paramiko", "python3-yaml")
 SETUP_SCRIPT = Path(__file__).with_name("image-setup.sh")
 REPOSITORY = "localhost/bilgiislem-base"
 AUTOMATION_USER = "ansible"  # created by image-setup.sh; the lab inventory connects as it
@@ -103,7 +105,8 @@ def ensure(say: Callable[[str], None], dry_run: bool = False) -> tuple[str, bool
         if imported.returncode != 0 or tar.returncode != 0:
             raise podman.PodmanError(f"podman import failed: {imported.stderr.decode()}")
     except subprocess.CalledProcessError as exc:
-        err = (exc.stderr or b"").decode("utf-8", "replace")[-2000:]
+        # debootstrap says what failed on stdout
+        err = (exc.stderr or exc.stdout or b"").decode("utf-8", "replace")[-2000:]
         raise podman.PodmanError(f"base image build failed: {' '.join(exc.cmd[:2])}: {err}") \
             from exc
     finally:

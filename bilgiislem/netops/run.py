@@ -14,10 +14,11 @@ from typing import Any
 from bilgiislem import REPO_ROOT, htmlreport, secrets, ui
 from bilgiislem.ansible_run import EVIDENCE_DIR, provenance
 from bilgiislem.inventory import Inventory, models
-from bilgiislem.netops import backup as backupmod
 from bilgiislem.netops import devices as devmod
 from bilgiislem.netops import drift as driftmod
 from bilgiislem.netops import push as pushmod
+from bilgiislem.netops.backup import backup as backup_devices
+from bilgiislem.netops.backup import print_run
 
 EVIDENCE = EVIDENCE_DIR / "network"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -89,9 +90,9 @@ def backup(inv: Inventory, inventory: str, chosen: list[models.Device], *, repo:
         return _preview(f"back up into {repo}", chosen)
     vault = secrets.read(inv)
     _progress("net.backup", len(chosen))
-    run = backupmod.backup([devmod.target(vault, d) for d in chosen], repo, workers=workers,
+    run = backup_devices([devmod.target(vault, d) for d in chosen], repo, workers=workers,
                            timeout=timeout, retries=retries)
-    backupmod.print_run(run)
+    print_run(run)
     _say_evidence(write_evidence(_record(inventory, run.as_dict(), not run.failed)))
     return 1 if run.failed else 0
 
