@@ -371,9 +371,10 @@ def test_backup_to_git(tmp_path: Path) -> None:
     specs.append(DeviceSpec("hw1", "huawei", ports=VRP_PORTS))
     repo = tmp_path / "ag-yedekleri"
     with Simulator(specs, tmp_path / "state") as sim:
-        setup = {n: [f"username admin privilege 15 secret 0 {SECRET}",
+        # another account than the one the backup logs in with (admin/admin)
+        setup = {n: [f"username operator privilege 15 secret 0 {SECRET}",
                      f"snmp-server community {COMMUNITY} RO"] for n in IOS_NAMES}
-        setup["hw1"] = ["aaa", f"local-user admin password irreversible-cipher {SECRET}", "quit",
+        setup["hw1"] = ["aaa", f"local-user operator password irreversible-cipher {SECRET}", "quit",
                         f"snmp-agent community read cipher {COMMUNITY}"]
         with ThreadPoolExecutor(4) as pool:
             list(pool.map(lambda item: configure(sim, *item), setup.items()))
@@ -406,8 +407,9 @@ def test_backup_to_git(tmp_path: Path) -> None:
             assert MASK in saved
             for noise in ("Building configuration", "Current configuration", "Software Version"):
                 assert noise not in saved
-        assert "username admin privilege 15 secret 0 <gizli>" in (repo / "sw1.cfg").read_text()
-        assert " local-user admin password irreversible-cipher <gizli>" in (
+        # kept hashed, as a switch keeps it, and masked all the same
+        assert "username operator privilege 15 secret 9 <gizli>" in (repo / "sw1.cfg").read_text()
+        assert " local-user operator password irreversible-cipher <gizli>" in (
             repo / "hw1.cfg"
         ).read_text()
         assert first.devices[0].diff is not None
