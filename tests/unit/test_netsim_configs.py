@@ -144,9 +144,10 @@ def to_send(vendor: str, lines: list[str]) -> tuple[list[str], list[str]]:
     commands = []
     for line in lines:
         words = line.split()
-        if BANNER.match(line) or (renamed and words[:2] == [words[0], _NAME[vendor]]):
+        negation = words[0] in ("no", "undo") and len(words) > 2
+        if BANNER.match(line) or (renamed and negation and words[1] == _NAME[vendor]):
             continue
-        if words[0] in ("no", "undo") and len(words) > 2 and words[1] in ("banner", "header"):
+        if negation and words[1] in ("banner", "header"):
             if " ".join(words[1:3]) not in replaced:
                 commands.append(" ".join(words[:3]))
         else:
@@ -156,8 +157,6 @@ def to_send(vendor: str, lines: list[str]) -> tuple[list[str], list[str]]:
 
 _VRP_VLAN_LIST = re.compile(r"^(\s*(?:vlan batch|port trunk allow-pass vlan) )(\d.*)$", re.M)
 _SECRET_FORM = re.compile(rf"(?<!\S)(?:\d{{1,2}}|cipher) (?={MASK})")
-
-
 _NEVER_SHOWN = {  # defaults: the device takes them and prints nothing
     "cisco_ios": re.compile(r"^(?: no shutdown|logging trap informational)\n", re.M),
     "huawei": re.compile(r"^info-center enable\n", re.M),
