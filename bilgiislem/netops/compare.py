@@ -47,13 +47,12 @@ UNMANAGED: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {
         re.compile(r"^(?:!|end$|version |boot-(?:start|end)-marker|(?:no )?service pad"
                    r"|service timestamps debug |system mtu |spanning-tree extend "
                    r"|vlan internal |ip forward-protocol |line (?:con|aux) )"),
-        # `no shutdown` is not printed: an enabled port shows no line
-        re.compile(r"^\s+(?:no shutdown$|login local$)"),
+        re.compile(r"^\s+login local$"),
     ),
     "huawei_vrp": (
         re.compile(r"^(?:#|return$|user-interface con )"),
-        re.compile(r"^\s+(?:undo shutdown$|(?:authentication|authorization|accounting)-scheme "
-                   r"default$|domain default(?:_admin)?$)"),
+        re.compile(r"^\s+(?:(?:authentication|authorization|accounting)-scheme default$"
+                   r"|domain default(?:_admin)?$)"),
     ),
     "hp_procurve": (re.compile(r"^(?:;|exit$)"), None),
 }
@@ -144,14 +143,24 @@ def _remediation_lines(running: str, intended: str, vendor: str) -> list[str]:
     return list(workflow.remediation_config.dump_simple(sectional_exiting=True))
 
 
-def _banner_negations(lines: list[str]) -> list[str]:
+# a setting a new value replaces: the old one's negation is not sent (for the host name, the
+# prompt would be the factory one for a while)
+_REPLACED = re.compile(r"^(?:hostname|sysname) ")
+
+
+def _replaced_negations(lines: list[str]) -> list[str]:
     """A banner's negation holds the old text over several lines, which the device would take
-    for commands: dropped when a new banner replaces it, else cut to ``no banner login``."""
+    for commands: dropped when a new banner replaces it, else cut to ``no banner login``. The
+    old host name's negation is dropped when a new one is set."""
     replaced = {" ".join(line.split()[:2]) for line in lines if BANNER.match(line)}
+    renamed = {line.split()[0] for line in lines if _REPLACED.match(line)}
     out = []
     for line in lines:
         words = line.split()
-        if len(words) > 2 and words[0] in ("no", "undo") and words[1] in ("banner", "header"):
+        negation = len(words) > 2 and words[0] in ("no", "undo")
+        if negation and words[1] in renamed:
+            continue
+        if negation and words[1] in ("banner", "header"):
             if " ".join(words[1:3]) not in replaced:
                 out.append(" ".join(words[:3]))
         else:
@@ -214,7 +223,7 @@ def remediation(running: str, intended: str, vendor: str, *,
         return Remediation(vendor, ())
     added, removed = _unmask_map(intended, vendor), _unmask_map(running, vendor)
     out = [_unmasked(line, added, removed) if MASK in line else line for line in lines]
-    out = _shorten(_banner_negations(out), vendor)
+    out = _shorten(_replaced_negations(out), vendor)
     if vendor == "huawei_vrp":
         out = _vlan_batch_delta(out)
     if include_write_only:

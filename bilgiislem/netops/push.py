@@ -102,6 +102,37 @@ class PushRun:
                 "counts": self.counts(), "devices": [d.as_dict() for d in self.devices]}
 
 
+# configuration mode of each Netmiko device type: (enter, leave)
+_MODE = {"cisco_ios": ("configure terminal", "end"), "huawei": ("system-view", "return"),
+         "hp_procurve": ("configure terminal", "end")}
+
+
+def send(conn: BaseConnection, change: compare.Remediation, timeout: float) -> None:
+    """Send ``change`` and save it; raises on a refused line or a lost session (a reset
+    session shows as a read that times out).
+
+    Configuration mode is entered and left here, not by Netmiko: Netmiko's checks look for the
+    prompt it saw at login, which is gone once the host name changes (and on Huawei they wait
+    seconds for silence); a VRP prompt ends in ``]``, not in the ``#`` Netmiko waits for.
+    """
+    enter, leave = _MODE[conn.device_type]
+    conn.send_command(enter, expect_string=r"[#\]]", read_timeout=timeout)
+    mode: dict[str, Any] = {"read_timeout": timeout, "enter_config_mode": False,
+                            "exit_config_mode": False, "terminator": r"[#\]]"}
+    for banner in change.banners():
+        out = conn.send_config_set([banner], cmd_verify=False,
+                                   bypass_commands=compare.BANNER.pattern, **mode)
+        refused = re.search(ERROR_PATTERN, out, re.M)
+        if refused:
+            raise PushFailure(f"the device refused the banner: {refused.group(0).strip()}")
+    commands = change.commands()
+    if commands:
+        conn.send_config_set(commands, error_pattern=ERROR_PATTERN, **mode)
+    conn.send_command(leave, expect_string=r"[#>]", read_timeout=timeout)
+    conn.set_base_prompt()
+    conn.save_config()
+
+
 class _Device:
     """One device's push: its sessions and what they did."""
 
@@ -124,33 +155,13 @@ class _Device:
     def read(self, conn: BaseConnection) -> str:
         return running_config(conn, self.job.target, self.timeout)
 
-    def apply(self, conn: BaseConnection, change: compare.Remediation) -> None:
-        """Send ``change`` and save it; raises on a refused line or a lost session."""
-        huawei = conn.device_type == "huawei"
-        mode: dict[str, Any] = {"read_timeout": self.timeout}
-        if huawei:  # Netmiko's own system-view checks wait seconds for silence
-            conn.send_command("system-view", expect_string=r"\]", read_timeout=self.timeout)
-            mode |= {"enter_config_mode": False, "exit_config_mode": False}
-        for banner in change.banners():
-            out = conn.send_config_set([banner], cmd_verify=False,
-                                       bypass_commands=compare.BANNER.pattern, **mode)
-            refused = re.search(ERROR_PATTERN, out, re.M)
-            if refused:
-                raise PushFailure(f"the device refused the banner: {refused.group(0).strip()}")
-        commands = change.commands()
-        if commands:
-            conn.send_config_set(commands, error_pattern=ERROR_PATTERN, **mode)
-        if huawei:
-            conn.send_command("return", expect_string=r">", read_timeout=self.timeout)
-        conn.save_config()
-
     def converge(self, conn: BaseConnection, current: str, wanted: str, *,
                  write_only: bool) -> tuple[compare.Remediation, str]:
         """Send what turns ``current`` into ``wanted``, then re-read; returns what was sent and
         what the device has now. Raises :class:`PushFailure` when it does not match."""
         change = compare.remediation(current, wanted, self.vendor, include_write_only=write_only)
         if change:
-            self.apply(conn, change)
+            send(conn, change, self.timeout)
         after = self.read(conn)
         left = compare.remediation(after, wanted, self.vendor, include_write_only=False)
         if left:

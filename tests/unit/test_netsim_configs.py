@@ -1,37 +1,28 @@
 """The simulator against the project's rendered configurations (tests/golden/netconfig), pushed
-the way net.push does: hier_config's remediation from the running configuration, multi-line
-banners sent alone, the other lines with Netmiko's echo check and an error pattern, then the
-masked running configuration compared with the intent again.
-
-The helpers say what the push code (and the templates) have to do besides calling hier_config:
-:class:`VrpDriver`, :func:`to_send`, :func:`shown` and :func:`compared`. The tests check that the
-simulated devices take every line, end up where the intent says, keep it over a save and a
-restart, follow changes pushed one by one, and that a push cut short can be rolled back.
+with net.push's own code (bilgiislem.netops.compare and push.send): the remediation from the
+running configuration, multi-line banners sent alone, the other lines with Netmiko's echo
+check and an error pattern, then the masked running configuration compared with the intent
+again. The tests check that the simulated devices take every line, end up where the intent
+says, keep it over a save and a restart, follow changes pushed one by one, and that a push cut
+short can be rolled back.
 """
 
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hier_config import WorkflowRemediation, get_hconfig
-from hier_config.models import PerLineSubRule
-from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
-from hier_config.platforms.driver_base import HConfigDriverBase, HConfigDriverRules
-from hier_config.platforms.huawei_vrp.driver import HConfigDriverHuaweiVrp
-from hier_config.root import HConfig
 from netmiko import BaseConnection, ConnectHandler
 from netmiko.exceptions import NetmikoAuthenticationException, ReadTimeout
 from ntc_templates.parse import parse_output
 
+from bilgiislem.netops import compare
 from bilgiislem.netops.normalize import MASK, normalize
+from bilgiislem.netops.push import send
 from bilgiislem.netsim import DeviceSpec, Faults, Simulator
-from bilgiislem.netsim.grammar import tokenize
-from bilgiislem.netsim.vlans import format_vrp, parse_vrp
 
 pytestmark = pytest.mark.filterwarnings("ignore:path is deprecated:DeprecationWarning")
 
@@ -45,8 +36,6 @@ USER, PASSWORD = "bilgiislem", "Golden-Otomasyon-1"  # the automation account of
 PLAIN_SECRETS = ("Golden-Otomasyon-1", "Golden-Yonetici-1", "Golden-Snmp-Auth-1",
                  "Golden-Snmp-Priv-1")  # fmt: skip
 SHOW = {"cisco_ios": "show running-config", "huawei": "display current-configuration"}
-ERRORS = r"% Invalid|% Incomplete|% Ambiguous|^Error:"
-BANNER = re.compile(r"^(?:banner|header) ")
 
 
 def golden(name: str) -> str:
@@ -70,154 +59,22 @@ def connect(sim: Simulator, name: str, password: str = PASSWORD) -> Iterator[Bas
         conn.remote_conn_pre.close()
 
 
-# --- what the push code does around hier_config ------------------------------------------------
-
-_VRP_HEADER = re.compile(r"^header \S+ information (\S).*?\1", re.M | re.S)
-
-
-def _header_line_breaks(config: HConfig) -> None:
-    for child in config.children:
-        if "\0" in child.text:
-            child.text = child.text.replace("\0", "\n")
-
-
-class VrpDriver(HConfigDriverHuaweiVrp):
-    """hier_config's VRP driver with what it lacks: a multi-line ``header`` is one line (as
-    hier_config does for IOS banners; else each text line is a command of its own) and the
-    closing ``return`` is no configuration (else the remediation has ``undo return``)."""
-
-    @staticmethod
-    def config_preprocessor(config_text: str) -> str:
-        return _VRP_HEADER.sub(lambda m: m[0].replace("\n", "\0"), config_text)
-
-    @staticmethod
-    def _instantiate_rules() -> HConfigDriverRules:
-        rules = HConfigDriverHuaweiVrp._instantiate_rules()
-        rules.per_line_sub.append(PerLineSubRule(search=r"^return$", replace=""))
-        rules.post_load_callbacks.append(_header_line_breaks)
-        return rules
-
-
-def _driver(vendor: str) -> HConfigDriverBase:
-    return HConfigDriverCiscoIOS() if vendor == "cisco_ios" else VrpDriver()
-
-
-def remediation(vendor: str, running: str, intended: str) -> list[str]:
-    """hier_config's remediation, as the push code computes it."""
-    rem = WorkflowRemediation(
-        get_hconfig(_driver(vendor), running), get_hconfig(_driver(vendor), intended)
-    )
-    return list(rem.remediation_config.dump_simple(sectional_exiting=True))
-
-
-def _vrp_vlans(text: str) -> set[int]:
-    found = parse_vrp(tokenize(text), 0)
-    assert found is not None, text
-    return found[0]
-
-
-def _vlan_batch_delta(commands: list[str]) -> list[str]:
-    """hier_config replaces a changed ``vlan batch`` (undo the old list, then the new one):
-    on VRP that deletes every VLAN, settings and all. Send what is added and removed."""
-    old = next((c for c in commands if c.startswith("undo vlan batch ")), None)
-    new = next((c for c in commands if c.startswith("vlan batch ")), None)
-    if old is None or new is None:
-        return commands
-    was, now = _vrp_vlans(old.split(" ", 3)[3]), _vrp_vlans(new.split(" ", 2)[2])
-    sent = {old: f"undo vlan batch {format_vrp(was - now)}" if was - now else "",
-            new: f"vlan batch {format_vrp(now - was)}" if now - was else ""}  # fmt: skip
-    return [sent.get(c, c) for c in commands if sent.get(c, c)]
-
-
-_NAME = {"cisco_ios": "hostname", "huawei": "sysname"}
-
-
-def to_send(vendor: str, lines: list[str]) -> tuple[list[str], list[str]]:
-    """(banners, commands): a remediation as it must be sent. Banners (multi-line) apart. A
-    banner's negation holds the old text over several lines, which the device would take for
-    commands: dropped when a new banner replaces it, else cut to ``no banner login``. The old
-    host name's negation dropped when a new one replaces it (the prompt would be ``Switch``
-    for a while). VRP's ``vlan batch`` as the VLANs added and removed."""
-    banners = [line for line in lines if BANNER.match(line)]
-    replaced = {" ".join(b.split()[:2]) for b in banners}
-    renamed = any(line.startswith(f"{_NAME[vendor]} ") for line in lines)
-    commands = []
-    for line in lines:
-        words = line.split()
-        negation = words[0] in ("no", "undo") and len(words) > 2
-        if BANNER.match(line) or (renamed and negation and words[1] == _NAME[vendor]):
-            continue
-        if negation and words[1] in ("banner", "header"):
-            if " ".join(words[1:3]) not in replaced:
-                commands.append(" ".join(words[:3]))
-        else:
-            commands.append(line)
-    return banners, _vlan_batch_delta(commands) if vendor == "huawei" else commands
-
-
-_VRP_VLAN_LIST = re.compile(r"^(\s*(?:vlan batch|port trunk allow-pass vlan) )(\d.*)$", re.M)
-_SECRET_FORM = re.compile(rf"(?<!\S)(?:\d{{1,2}}|cipher) (?={MASK})")
-_NEVER_SHOWN = {  # defaults: the device takes them and prints nothing
-    "cisco_ios": re.compile(r"^(?: no shutdown|logging trap informational)\n", re.M),
-    "huawei": re.compile(r"^info-center enable\n", re.M),
-}
-
-
-def shown(intended: str, vendor: str) -> str:
-    """An intent as the device prints it back, which is what the templates should render:
-    without the defaults it never prints (IOS `` no shutdown`` and ``logging trap
-    informational``, VRP ``info-center enable``), VRP VLAN lists with ranges (``99 to 100``).
-    Else the comparison never ends empty, and every push sends those lines again."""
-    intended = _NEVER_SHOWN[vendor].sub("", intended)
-    if vendor == "cisco_ios":
-        return intended
-    return _VRP_VLAN_LIST.sub(lambda m: m[1] + format_vrp(_vrp_vlans(m[2])), intended)
-
-
-def compared(text: str, vendor: str) -> str:
-    """``text`` as the check after a push compares it: normalised (secrets masked), a secret's
-    type or encoding left out (``secret 0 PLAIN`` comes back as ``secret 9 $9$...``,
-    ``authentication-mode sha KEY`` as ``sha cipher %^%#...``), the IOS ``snmp-server user``
-    left out (IOS takes it but never prints it)."""
-    text = _SECRET_FORM.sub("", normalize(shown(text, vendor), vendor))
-    kept = [line for line in text.splitlines() if not line.startswith("snmp-server user ")]
-    return "\n".join(kept) + "\n"
-
-
-def push(conn: BaseConnection, vendor: str, lines: list[str], read_timeout: float = 15) -> None:
-    """Send a remediation; a line the device refuses raises ConfigInvalidException.
-
-    Configuration mode is entered and left here, not by Netmiko: Netmiko's checks look for the
-    prompt it saw at login, gone once the host name changes (and on Huawei they wait seconds
-    for silence); a VRP prompt ends in ``]``, not in the ``#`` Netmiko waits for by default."""
-    banners, commands = to_send(vendor, lines)
-    enter, leave = {"cisco_ios": ("configure terminal", "end"),
-                    "huawei": ("system-view", "return")}[vendor]  # fmt: skip
-    conn.send_command(enter, expect_string=r"[#\]]")
-    mode = {"read_timeout": read_timeout, "enter_config_mode": False, "exit_config_mode": False,
-            "terminator": r"[#\]]"}  # fmt: skip
-    for banner in banners:
-        out = conn.send_config_set([banner], bypass_commands=BANNER.pattern, cmd_verify=False,
-                                   **mode)  # fmt: skip
-        assert not re.search(ERRORS, out, re.M), out
-    if commands:
-        conn.send_config_set(commands, error_pattern=ERRORS, **mode)
-    conn.send_command(leave, expect_string=r"[#>]")
-    conn.set_base_prompt()
+# --- the push code of net.push (bilgiislem.netops) ----------------------------------------------
 
 
 def left(conn: BaseConnection, vendor: str, intended: str) -> list[str]:
     """What still differs between the device and ``intended``, compared masked."""
-    running = conn.send_command(SHOW[vendor])
-    return remediation(vendor, compared(running, vendor), compared(intended, vendor))
+    change = compare.remediation(conn.send_command(SHOW[vendor]), intended, vendor,
+                                 include_write_only=False)
+    return list(change.lines)
 
 
-def converge(conn: BaseConnection, vendor: str, intended: str) -> list[str]:
+def converge(conn: BaseConnection, vendor: str, intended: str, timeout: float = 15) -> list[str]:
     """Push what turns the device into ``intended``; check nothing is left. The lines sent."""
-    lines = remediation(vendor, conn.send_command(SHOW[vendor]), intended)
-    push(conn, vendor, lines)
+    change = compare.remediation(conn.send_command(SHOW[vendor]), intended, vendor)
+    send(conn, change, timeout)
     assert left(conn, vendor, intended) == []
-    return lines
+    return list(change.lines)
 
 
 # --- a full configuration on a fresh device ------------------------------------------------
@@ -233,7 +90,7 @@ def test_golden_config_pushed_to_a_fresh_device(tmp_path: Path, name: str) -> No
         running = conn.send_command(SHOW[vendor])
         assert left(conn, vendor, intended) == []  # read again: still nothing
         # normalize masks the secrets on both sides; what it leaves different is the secret's
-        # type or encoding, which compared() drops
+        # type or encoding, which compare.comparable() drops
         for on_device, in_intent in MASKED[vendor]:
             assert on_device in normalize(running, vendor).splitlines()
             assert in_intent in normalize(intended, vendor).splitlines()
@@ -313,7 +170,7 @@ def _edit(text: str, edits: list[tuple[str, str, int]]) -> str:
 IOS_PORT = "interface GigabitEthernet1/0/1\n description Masaustu ve IP telefon\n"
 IOS_CAMERA = ("IP kamera\n switchport mode access\n switchport access vlan 30\n"
               " spanning-tree portfast\n spanning-tree bpduguard enable\n")
-# what changes in the intent (as shown()), one push each from the previous state:
+# what changes in the intent, one push each from the previous state:
 # [(old, new, count)]
 IOS_CHANGES = {
     "access VLAN": [(IOS_PORT + " switchport mode access\n switchport access vlan 10\n",
@@ -358,7 +215,7 @@ def test_changes_pushed_one_by_one(
 ) -> None:
     vendor = DEVICES[name][0]
     device = spec(name, config=golden(name))  # starts with the golden configuration
-    intended = shown(golden(name), vendor)  # (pushes send no line the device does not print)
+    intended = golden(name)
     with Simulator([device], tmp_path) as sim:
         with connect(sim, name) as conn:
             converge(conn, vendor, intended)  # the initial lines the golden does not have
@@ -370,12 +227,13 @@ def test_changes_pushed_one_by_one(
         assert "CRIMINAL" in running
         assert "10.10.100.21" in running and "10.10.100.20" not in running
 
-        # a new password for the automation account: the next login needs it
-        account = {"cisco_ios": f"username {USER} privilege 15 secret 0 ",
-                   "huawei": f" local-user {USER} password irreversible-cipher "}[vendor]
-        intended = _edit(intended, [(account + PASSWORD, account + "Yeni-Parola-2", 1)])
+        # a new password for the automation account, set by hand (net.push compares secrets
+        # by presence and does not rotate them): the next login needs it, and nothing differs
+        account = {"cisco_ios": [f"username {USER} privilege 15 secret 0 Yeni-Parola-2"],
+                   "huawei": ["aaa", f"local-user {USER} password irreversible-cipher "
+                              "Yeni-Parola-2", "quit"]}[vendor]  # fmt: skip
         with connect(sim, name) as conn:
-            converge(conn, vendor, intended)
+            conn.send_config_set(account)
         with pytest.raises(NetmikoAuthenticationException), connect(sim, name):
             pass
         with connect(sim, name, "Yeni-Parola-2") as conn:
@@ -392,10 +250,10 @@ def test_rollback_after_a_dropped_push(tmp_path: Path, name: str) -> None:
     with Simulator([device], tmp_path) as sim:
         with connect(sim, name) as conn:
             before = conn.send_command(SHOW[vendor])
-            lines = remediation(vendor, before, intended)
+            change = compare.remediation(before, intended, vendor)
             # the connection is reset: Netmiko sees no more output, its read times out
             with pytest.raises(ReadTimeout):
-                push(conn, vendor, lines, read_timeout=5)
+                send(conn, change, timeout=5)
         with connect(sim, name) as conn:  # the session's own count starts again
             partial = conn.send_command(SHOW[vendor])
             assert partial != before
