@@ -120,3 +120,29 @@ def test_a_refused_line_rolls_the_device_back(tmp_path: Path, vendor: str) -> No
     assert device.status == "failed-rolled-back", device.as_dict()
     assert device.error and "port-security" in device.error
     assert compare.in_sync(after, before, vendor)
+
+
+def test_the_task_exits_1_when_a_device_failed(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """net.push's task body: exit code and evidence (the jobs stand in for the inventory's)."""
+    devices = {"sw-ok": "cisco_ios", "sw-auth": "cisco_ios"}
+    specs = [spec("sw-ok", "cisco_ios"), spec("sw-auth", "cisco_ios", auth_fail=True)]
+    written: list[Path] = []
+    original = run.write_evidence
+
+    def write_here(record: dict[str, object]) -> Path:
+        written.append(original(record, tmp_path))
+        return written[-1]
+
+    with Simulator(specs, tmp_path / "state") as sim:
+        monkeypatch.setattr(run, "_jobs", lambda inv, chosen: jobs(sim, devices))
+        monkeypatch.setattr(run, "write_evidence", write_here)
+        code = run.push(None, "test", [], workers=2, timeout=15, retries=0,  # type: ignore[arg-type]
+                        dry_run=False)
+        assert code == 1
+        assert run.drift(None, "test", [], workers=2, timeout=15, retries=0,  # type: ignore[arg-type]
+                         as_json=False) == 1  # sw-auth cannot be read
+    record = json.loads(written[0].read_text(encoding="utf-8"))
+    assert record["kind"] == "net-push" and record["ok"] is False
+    assert {d["name"]: d["status"] for d in record["devices"]} == {"sw-ok": "ok",
+                                                                    "sw-auth": "auth-failed"}
