@@ -156,9 +156,9 @@ class _Device:
         return running_config(conn, self.job.target, self.timeout)
 
     def converge(self, conn: BaseConnection, current: str, wanted: str, *,
-                 write_only: bool) -> tuple[compare.Remediation, str]:
-        """Send what turns ``current`` into ``wanted``, then re-read; returns what was sent and
-        what the device has now. Raises :class:`PushFailure` when it does not match."""
+                 write_only: bool) -> compare.Remediation:
+        """Send what turns ``current`` into ``wanted``, re-read and check; returns what was
+        sent. Raises :class:`PushFailure` when the device does not match ``wanted`` then."""
         change = compare.remediation(current, wanted, self.vendor, include_write_only=write_only)
         if change:
             send(conn, change, self.timeout)
@@ -167,7 +167,7 @@ class _Device:
         if left:
             raise PushFailure(f"verification failed: {len(left.lines)} line(s) still differ, "
                               f"first: {left.masked()[0].strip()!r}")
-        return change, after
+        return change
 
 
 def _push_one(job: Job, *, timeout: float, retries: int, backoff: float) -> DeviceResult:
@@ -203,7 +203,7 @@ def _push_one(job: Job, *, timeout: float, retries: int, backoff: float) -> Devi
     try:
         conn = dev.session()
         try:
-            back, _ = dev.converge(conn, dev.read(conn), snapshot, write_only=False)
+            back = dev.converge(conn, dev.read(conn), snapshot, write_only=False)
         finally:
             disconnect(conn)
     except Exception as e:
