@@ -8,6 +8,7 @@ preview and leaves none.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +64,10 @@ def _record(inventory: str, run: dict[str, Any], ok: bool) -> dict[str, Any]:
     return {**provenance(run["kind"], inventory), **run, "ok": ok}
 
 
-def _say_evidence(path: Path) -> None:
+def _say_evidence(path: Path, as_json: bool = False) -> None:
+    """Where the record is: on stdout, or on stderr when stdout is JSON."""
     shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
-    print(f"kayıt / evidence: {shown} (+ .html)")
+    print(f"kayıt / evidence: {shown} (+ .html)", file=sys.stderr if as_json else sys.stdout)
 
 
 def _preview(what: str, chosen: list[models.Device]) -> int:
@@ -109,7 +111,8 @@ def drift(inv: Inventory, inventory: str, chosen: list[models.Device], *, worker
     comparison = driftmod.drift(_jobs(inv, chosen), workers=workers, timeout=timeout,
                                 retries=retries)
     _show(comparison, as_json)
-    _say_evidence(write_evidence(_record(inventory, comparison.as_dict(), comparison.clean)))
+    _say_evidence(write_evidence(_record(inventory, comparison.as_dict(), comparison.clean)),
+                  as_json)
     return 0 if comparison.clean else 1
 
 
