@@ -216,7 +216,7 @@ def _checked(text: str, target: Target) -> str:
 
 
 @dataclass
-class _Fetched:
+class Fetched:
     target: Target
     config: str | None
     status: Status | None  # None: read (ok or unchanged is decided against the repository)
@@ -225,7 +225,7 @@ class _Fetched:
     error: str | None = None
 
 
-def fetch(target: Target, *, timeout: float, retries: int, backoff: float) -> _Fetched:
+def fetch(target: Target, *, timeout: float, retries: int, backoff: float) -> Fetched:
     """Read and normalise ``target``'s configuration, retrying transient failures."""
     start = time.monotonic()
     attempts = 0
@@ -233,13 +233,13 @@ def fetch(target: Target, *, timeout: float, retries: int, backoff: float) -> _F
         attempts += 1
         try:
             config = _checked(read_config(target, timeout), target)
-            return _Fetched(target, config, None, attempts, time.monotonic() - start)
+            return Fetched(target, config, None, attempts, time.monotonic() - start)
         except ReadFailure as e:
             failure = e
         except Exception as e:  # a bug or an unexpected answer: this device only, no retry
             failure = ReadFailure("failed", f"{type(e).__name__}: {describe(e)}", transient=False)
         if not failure.transient or attempts > retries:
-            return _Fetched(target, None, failure.status, attempts,
+            return Fetched(target, None, failure.status, attempts,
                             time.monotonic() - start, str(failure))
         time.sleep(backoff * attempts)
 

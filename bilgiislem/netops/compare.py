@@ -25,7 +25,7 @@ from hier_config.platforms.huawei_vrp.driver import HConfigDriverHuaweiVrp
 from hier_config.root import HConfig
 
 from bilgiislem.netops.normalize import MASK, mask_line, normalize
-from bilgiislem.netops.targets import vendor as vendor_info
+from bilgiislem.netops.targets import inventory_vendor
 
 PLATFORMS: dict[str, Platform] = {
     "cisco_ios": Platform.CISCO_IOS,
@@ -66,11 +66,6 @@ SHORT_NEGATIONS: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
 BANNER = re.compile(r"^(?:banner|header) ")
 
 
-def _inventory_vendor(vendor: str) -> str:
-    info = vendor_info(vendor)
-    return next(name for name in PLATFORMS if vendor_info(name) == info)
-
-
 def _blocks(lines: list[str]) -> list[list[str]]:
     """Top-level lines, each with the indented lines under it."""
     out: list[list[str]] = []
@@ -90,7 +85,7 @@ def comparable(text: str, vendor: str, interfaces: set[str] | None = None) -> st
     """``text`` as it is compared: normalised, masked, secret types dropped, write-only and
     unmanaged lines left out (:data:`UNMANAGED`), and, given ``interfaces``, the interfaces
     not in it (ports the inventory does not name are left as they are)."""
-    vendor = _inventory_vendor(vendor)
+    vendor = inventory_vendor(vendor)
     write_only = WRITE_ONLY.get(vendor)
     top, child = UNMANAGED.get(vendor, (None, None))
     lines: list[str] = []
@@ -106,7 +101,7 @@ def comparable(text: str, vendor: str, interfaces: set[str] | None = None) -> st
 
 
 def write_only_lines(text: str, vendor: str) -> list[str]:
-    pattern = WRITE_ONLY.get(_inventory_vendor(vendor))
+    pattern = WRITE_ONLY.get(inventory_vendor(vendor))
     return [line for line in text.splitlines() if pattern and pattern.match(line)]
 
 
@@ -180,7 +175,7 @@ class Remediation:
 
     def masked(self) -> list[str]:
         """The lines with their secrets masked, for people and reports."""
-        vendor = _inventory_vendor(self.vendor)
+        vendor = inventory_vendor(self.vendor)
         return [mask_line(line, vendor) if MASK not in line else line
                 for line in "\n".join(self.lines).splitlines()]
 
@@ -215,7 +210,7 @@ def remediation(running: str, intended: str, vendor: str, *,
     Empty when they compare equal. Write-only lines of ``intended`` are added at the end of a
     non-empty remediation (``include_write_only``).
     """
-    vendor = _inventory_vendor(vendor)
+    vendor = inventory_vendor(vendor)
     scope = _interfaces(normalize(intended, vendor).splitlines())
     lines = _remediation_lines(comparable(running, vendor, scope),
                                comparable(intended, vendor, scope), vendor)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bilgiislem.netops.targets import vendor as vendor_info
+from bilgiislem.netops.targets import inventory_vendor
 
 MASK = "<gizli>"
 
@@ -129,12 +129,6 @@ NOISE: dict[str, re.Pattern[str]] = {
 }
 
 
-def _inventory_name(vendor: str) -> str:
-    """``cisco_ios``, ``huawei_vrp`` or ``hp_procurve``; Netmiko's ``huawei`` is accepted."""
-    info = vendor_info(vendor)
-    return next(name for name in MASKS if vendor_info(name) == info)
-
-
 def _hide(match: re.Match[str]) -> str:
     value = match.group("s")
     hidden = f'"{MASK}"' if value.startswith('"') else MASK
@@ -145,7 +139,7 @@ def _hide(match: re.Match[str]) -> str:
 
 def mask_line(line: str, vendor: str, section: str | None = None) -> str:
     """``line`` with its secrets masked; ``section`` is the header of the section it is in."""
-    return _mask_line(line, MASKS[_inventory_name(vendor)], section)
+    return _mask_line(line, MASKS[inventory_vendor(vendor)], section)
 
 
 def _mask_line(line: str, rules: tuple[Mask, ...], section: str | None) -> str:
@@ -160,7 +154,7 @@ def _mask_line(line: str, rules: tuple[Mask, ...], section: str | None) -> str:
 
 def mask_secrets(text: str, vendor: str) -> str:
     """Every line of ``text`` with its secrets masked."""
-    rules = MASKS[_inventory_name(vendor)]
+    rules = MASKS[inventory_vendor(vendor)]
     section: str | None = None
     out = []
     for line in text.split("\n"):
@@ -172,7 +166,7 @@ def mask_secrets(text: str, vendor: str) -> str:
 
 def is_noise(line: str, vendor: str) -> bool:
     """Whether ``line`` changes on every read (a time, a byte count) and is left out."""
-    return NOISE[_inventory_name(vendor)].fullmatch(line) is not None
+    return NOISE[inventory_vendor(vendor)].fullmatch(line) is not None
 
 
 def clean_lines(text: str) -> list[str]:
@@ -183,7 +177,7 @@ def clean_lines(text: str) -> list[str]:
 
 def drop_noise(text: str, vendor: str) -> str:
     """``text`` without noise lines and leading/trailing blank lines, ending in one newline."""
-    noise = NOISE[_inventory_name(vendor)]
+    noise = NOISE[inventory_vendor(vendor)]
     lines = [line for line in clean_lines(text) if not noise.fullmatch(line)]
     while lines and not lines[0]:
         lines.pop(0)

@@ -39,6 +39,13 @@ def vendor(name: str) -> Vendor:
     raise ValueError(f"unknown vendor {name!r}: known are {', '.join(VENDORS)}")
 
 
+def inventory_vendor(name: str) -> str:
+    """The inventory's name of vendor ``name``, which may be its Netmiko device type
+    (``huawei`` → ``huawei_vrp``)."""
+    info = vendor(name)
+    return next(key for key, known in VENDORS.items() if known == info)
+
+
 def netmiko_type(vendor_name: str) -> str:
     """The Netmiko device type of an inventory vendor (``huawei_vrp`` → ``huawei``)."""
     return vendor(vendor_name).netmiko
