@@ -25,6 +25,7 @@ from bilgiislem import secrets as secretsmod
 from bilgiislem.inventory import Inventory
 from bilgiislem.lab import image, podman
 from bilgiislem.netops.devices import AUTOMATION_USER as DEVICE_USER
+from bilgiislem.netsim import DeviceSpec
 
 CONTAINER_PREFIX = "lab-"
 NETWORK_PREFIX = "lab-"
@@ -158,9 +159,10 @@ def netsim_plan(inv: Inventory, image_tag: str, passwords: dict[str, str]) -> Ne
             prefix = ipaddress.IPv4Network(inv.network(d.network).cidr).prefixlen
             extra.append((nets.index(net), f"{d.ip}/{prefix}"))
         ports = [p.name for p in d.ports] + [m for lag in d.lags for m in lag.members]
-        devices.append({"name": d.name, "vendor": NETSIM_VENDORS[d.vendor], "host": d.ip,
-                        "port": 22, "username": DEVICE_USER, "password": passwords[d.name],
-                        "model": d.model, "ports": ports})
+        # the simulator's own device format, checked by it before the container starts
+        devices.append(DeviceSpec(d.name, NETSIM_VENDORS[d.vendor], host=d.ip, port=22,
+                                  username=DEVICE_USER, password=passwords[d.name],
+                                  model=d.model, ports=ports).to_dict())
     # the passwords are left out: a vault value never changes once written
     spec = _hash([image_tag, attachments, extra,
                   [{k: v for k, v in d.items() if k != "password"} for d in devices]])
