@@ -4,7 +4,9 @@ Some secrets are not chosen by people but generated: the passphrase of each back
 repository and the SSH keys the backup clients (and the repository host, which pushes the
 off-site copy) log in with, the domain's Administrator password and each person's initial
 directory password, and the network devices' automation account, SNMPv3 keys and the
-administrators' device passwords. ``ensure()`` adds whatever is missing to the vault, encrypted with
+administrators' device passwords, and the site-to-site VPN's WireGuard key pairs (per site
+code; the hub's under the central site's code) and IPsec pre-shared keys (per appliance
+site). ``ensure()`` adds whatever is missing to the vault, encrypted with
 Ansible Vault (through Ansible's own Python API), and never changes or removes a value that is
 already there: a repository passphrase that changed would lock the municipality out of its own
 backups.
@@ -15,6 +17,7 @@ inventory directory), or else from ``ANSIBLE_VAULT_PASSWORD_FILE``.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import secrets as pysecrets
@@ -26,9 +29,11 @@ from ansible.errors import AnsibleError
 from ansible.parsing.vault import VaultLib, VaultSecret
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from bilgiislem.inventory import Inventory, models
 from bilgiislem.inventory.ansible import service_accounts
+from bilgiislem.vpn import plan as vpnplan
 
 PASSWORDS = "vault_backup_passwords"
 SSH_KEYS = "vault_backup_ssh_keys"
@@ -46,8 +51,14 @@ NETWORK_PASSWORDS = "vault_network_passwords"
 NETWORK_SNMP_AUTH = "vault_network_snmp_auth"
 NETWORK_SNMP_PRIV = "vault_network_snmp_priv"
 NETWORK_ADMIN_PASSWORDS = "vault_network_admin_passwords"
+# The site-to-site VPN (vpn.yml): a WireGuard key pair {private, public} per site code that
+# needs one (the hub's under its site's code), and a pre-shared key per IPsec appliance site.
+# vpn.rotate replaces them; nothing else does.
+VPN_WIREGUARD_KEYS = vpnplan.WIREGUARD_KEYS
+VPN_IPSEC_PSKS = vpnplan.IPSEC_PSKS
 MANAGED = (PASSWORDS, SSH_KEYS, DIRECTORY_ADMIN, INITIAL_PASSWORDS, SERVICE_PASSWORDS,
-           NETWORK_PASSWORDS, NETWORK_SNMP_AUTH, NETWORK_SNMP_PRIV, NETWORK_ADMIN_PASSWORDS)
+           NETWORK_PASSWORDS, NETWORK_SNMP_AUTH, NETWORK_SNMP_PRIV, NETWORK_ADMIN_PASSWORDS,
+           VPN_WIREGUARD_KEYS, VPN_IPSEC_PSKS)
 KEY_COMMENT = "bilgiislem-yedek@{host}"
 PASSWORD_BYTES = 32  # token_urlsafe: 43 characters
 
@@ -122,6 +133,10 @@ def wanted(inv: Inventory) -> list[str]:
         out += [f"{var}.{d.name}" for d in devices]
     if devices:
         out += [f"{NETWORK_ADMIN_PASSWORDS}.{k.sicil_no}" for k in network_admins(inv)]
+    vpn = vpnplan.build(inv)
+    if vpn is not None:
+        out += [f"{VPN_WIREGUARD_KEYS}.{code}" for code in vpnplan.key_holders(vpn)]
+        out += [f"{VPN_IPSEC_PSKS}.{s.code}" for s in vpn.sites if s.type == "ipsec-appliance"]
     return out
 
 
@@ -144,6 +159,18 @@ def missing(inv: Inventory, current: dict[str, Any] | None = None) -> list[str]:
 
 def new_password() -> str:
     return pysecrets.token_urlsafe(PASSWORD_BYTES)
+
+
+def new_wireguard_key() -> dict[str, str]:
+    """A WireGuard (X25519) key pair, both halves base64 as `wg genkey | wg pubkey` prints
+    them."""
+    key = X25519PrivateKey.generate()
+    private = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                serialization.NoEncryption())
+    public = key.public_key().public_bytes(serialization.Encoding.Raw,
+                                           serialization.PublicFormat.Raw)
+    return {"private": base64.b64encode(private).decode(),
+            "public": base64.b64encode(public).decode()}
 
 
 def new_directory_password() -> str:
@@ -214,9 +241,37 @@ def ensure(inv: Inventory, *, dry_run: bool = False) -> list[str]:
         section = data.setdefault(var, {})
         if var == SSH_KEYS:
             section[host] = new_ssh_key(host)
-        elif var == PASSWORDS:
+        elif var == VPN_WIREGUARD_KEYS:
+            section[host] = new_wireguard_key()
+        elif var in (PASSWORDS, VPN_IPSEC_PSKS):
             section[host] = new_password()
         else:
             section[host] = new_directory_password()
     write(inv, data)
     return added
+
+
+def rotate_vpn_keys(inv: Inventory, codes: list[str]) -> dict[str, dict[str, str]]:
+    """Replace the VPN secrets of the sites ``codes`` (WireGuard key pairs, IPsec pre-shared
+    keys) in the vault; the only change this module makes to an existing value. Returns, per
+    site, what changed: the old and new public keys (never a private key or a pre-shared key).
+    """
+    vpn = vpnplan.build(inv)
+    if vpn is None:
+        raise SecretsError(f"{inv.root}: there is no vpn.yml, so there are no VPN keys")
+    data = read(inv)
+    keys = data.setdefault(VPN_WIREGUARD_KEYS, {})
+    psks = data.setdefault(VPN_IPSEC_PSKS, {})
+    holders = vpnplan.key_holders(vpn)
+    out: dict[str, dict[str, str]] = {}
+    for code in codes:
+        if code in holders:
+            old = (keys.get(code) or {}).get("public", "")
+            keys[code] = new_wireguard_key()
+            out[code] = {"kind": "wireguard", "old_public_key": old,
+                         "new_public_key": keys[code]["public"]}
+        elif any(s.code == code and s.type == "ipsec-appliance" for s in vpn.sites):
+            psks[code] = new_password()
+            out[code] = {"kind": "ipsec-psk"}
+    write(inv, data)
+    return out

@@ -10,6 +10,7 @@ from typing import Any
 from bilgiislem import naming
 from bilgiislem.inventory import firewall, models
 from bilgiislem.inventory.loader import Inventory, load
+from bilgiislem.vpn import plan as vpnplan
 
 
 def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
@@ -27,6 +28,8 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
                      "-o StrictHostKeyChecking=yes"]
     internal = internal_networks(inv)
     mgmt_net = inv.network(host.management_network or host.interfaces[0].network)
+    vpn = vpnplan.build(inv)
+    vpn_ports = vpnplan.firewall_services(vpn, host.name) if vpn else ()
     result: dict[str, Any] = {
         "ansible_host": inv.management_ip(host),
         "ansible_user": conn.user,
@@ -36,7 +39,7 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
         "interfaces": interfaces,
         # nftables: services of the host's roles, and where SSH may come from (the internal
         # networks plus the network Ansible reaches the host through).
-        "firewall_allow": firewall.allow_rules(host, internal),
+        "firewall_allow": firewall.allow_rules(host, internal, vpn_ports),
         "firewall_ssh_sources": sorted({*internal, mgmt_net.cidr}),
     }
     if "database" in host.roles:
@@ -58,7 +61,25 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
 
 
 def internal_networks(inv: Inventory) -> list[str]:
-    return [n.cidr for n in inv.networks if n.purpose != "wan"]
+    """Every non-WAN network, and the VPN's tunnel subnet (the gateways' own traffic to the
+    centre comes from their tunnel addresses)."""
+    out = [n.cidr for n in inv.networks if n.purpose != "wan"]
+    return out + ([inv.vpn.tunnel_subnet] if inv.vpn is not None else [])
+
+
+def vpn_host_vars(inv: Inventory, vault: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """The role vpn's variables of the hub and of each linux-wireguard site's gateway, by
+    host name. Public keys come from the vault (None: not readable here, left empty: the role
+    stops with a hint); private keys are mapped from the vault by playbooks/vpn.yml."""
+    plan = vpnplan.build(inv)
+    if plan is None:
+        return {}
+    keys = vpnplan.public_keys(vault or {})
+    out = {plan.hub: vpnplan.hub_vars(plan, keys)}
+    for site in plan.sites:
+        if site.type == "linux-wireguard" and site.gateway:
+            out[site.gateway] = vpnplan.spoke_vars(plan, site, keys)
+    return out
 
 
 def server_admins(inv: Inventory) -> list[dict[str, Any]]:
@@ -239,15 +260,19 @@ def backup_vars(inv: Inventory) -> dict[str, Any]:
     }
 
 
-def to_ansible(root: Path) -> dict[str, Any]:
+def to_ansible(root: Path, vault: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Hosts, groups and variables of the inventory at ``root``; ``vault``: the decrypted
+    vault when the caller could read it (the VPN's public keys come from it)."""
     inv = load(root)
     m = inv.municipality
     groups: set[str] = {"central", "remote", "backup_clients"}
     hosts: dict[str, Any] = {}
+    vpn = vpn_host_vars(inv, vault)
     for h in inv.hosts:
         member_of = host_groups(inv, h)
         groups.update(member_of)
-        hosts[h.name] = {"groups": member_of, "vars": host_vars(inv, h.name)}
+        hosts[h.name] = {"groups": member_of, "vars": {**host_vars(inv, h.name),
+                                                        **vpn.get(h.name, {})}}
     internal = internal_networks(inv)
     all_vars = {
         # Derived data the playbooks map onto role variables.

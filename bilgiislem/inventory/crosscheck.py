@@ -69,6 +69,7 @@ def check(inv: Inventory, docs: dict[str, yamlio.YamlDoc]) -> list[Issue]:
     _personel(c, inv)
     _host_databases(c, inv)
     _backups(c, inv)
+    _vpn(c, inv)
     return c.issues
 
 
@@ -519,3 +520,173 @@ def _backups(c: _Collector, inv: Inventory) -> None:
                              else f"add it to the 'databases' of {name} in hosts.yml")
                     c.add(f, (*loc, "databases", k), db,
                           f"host {name!r} does not serve database {db!r}", hint)
+
+
+# --- vpn.yml ---------------------------------------------------------------------------------
+
+# Fields of a vpn.yml site that only one type uses.
+_VPN_TYPE_FIELDS = {
+    "gateway": ("linux-wireguard",),
+    "tunnel_ip": ("linux-wireguard", "mikrotik-wireguard"),
+    "management": ("mikrotik-wireguard",),
+    "public_key": ("mikrotik-wireguard",),
+    "wan_interface": ("mikrotik-wireguard", "ipsec-appliance"),
+    "vendor": ("ipsec-appliance",),
+}
+IKE_PORTS = (500, 4500)
+
+
+def _vpn(c: _Collector, inv: Inventory) -> None:
+    f = "vpn.yml"
+    v = inv.vpn
+    role_hosts = [(i, h, r) for i, h in enumerate(inv.hosts) for r in h.roles
+                  if r in ("vpn_hub", "vpn_gateway")]
+    if v is None:
+        for i, h, r in role_hosts:
+            c.add("hosts.yml", ("hosts", i, "roles"), list(h.roles),
+                  f"host {h.name!r} has role {r!r} but there is no vpn.yml",
+                  "describe the hub and the remote units in vpn.yml (see inventory/lab/vpn.yml), "
+                  f"or remove {r!r} from the host's roles")
+        return
+    hosts = {h.name: h for h in inv.hosts}
+    sites = {s.code: s for s in inv.sites}
+    hubs = [(i, h) for i, h, r in role_hosts if r == "vpn_hub"]
+    for i, h in hubs[1:]:
+        c.add("hosts.yml", ("hosts", i, "roles"), list(h.roles),
+              f"host {h.name!r} is a second VPN hub (role 'vpn_hub')",
+              f"{hubs[0][1].name!r} already is; this version has one hub per municipality")
+    hub = hosts.get(v.hub)
+    if hub is None:
+        c.unknown(f, ("hub",), "host", v.hub, hosts)
+    else:
+        if "vpn_hub" not in hub.roles:
+            c.add(f, ("hub",), v.hub, f"host {v.hub!r} has no role 'vpn_hub'",
+                  "add 'vpn_hub' to its roles in hosts.yml")
+        if hub.site in sites and sites[hub.site].type != "central":
+            c.add(f, ("hub",), v.hub, f"hub {v.hub!r} is at site {hub.site!r}, not the central "
+                  "site", "the hub is the gateway of the central building")
+        if v.public_address is None and not any(
+                inv.network(x.network).purpose == "wan" for x in hub.interfaces):
+            c.add(f, ("hub",), v.hub, f"hub {v.hub!r} has no interface on a WAN network",
+                  "give it one in hosts.yml, or set 'public_address:' to the address remote "
+                  "units reach it at (e.g. the firewall that forwards the VPN ports to it)")
+
+    subnet = ipaddress.IPv4Network(v.tunnel_subnet)
+    for n in inv.networks:
+        if subnet.overlaps(ipaddress.IPv4Network(n.cidr)):
+            c.add(f, ("tunnel_subnet",), v.tunnel_subnet,
+                  f"tunnel subnet {v.tunnel_subnet} overlaps {n.cidr} (network {n.name!r})",
+                  "the tunnel subnet carries only the gateways' tunnel addresses: pick a range "
+                  "no network of networks.yml uses, e.g. 10.255.0.0/24")
+
+    # Tunnel addresses: inside the subnet, once each (the hub's first).
+    tunnel_ips: list[tuple[Loc, str]] = [(("tunnel_ip",), v.tunnel_ip)] if v.tunnel_ip else []
+    tunnel_ips += [(("sites", i, "tunnel_ip"), s.tunnel_ip) for i, s in enumerate(v.sites)
+                   if s.tunnel_ip]
+    for loc, ip in tunnel_ips:
+        _in_network(c, f, loc, ip, cidr=v.tunnel_subnet, net_name="tunnel_subnet")
+    if v.tunnel_ip is None and tunnel_ips:
+        first = str(subnet.network_address + 1)
+        tunnel_ips.insert(0, (("tunnel_ip",), first))
+    c.duplicates(f, tunnel_ips, "tunnel address")
+
+    _vpn_access(c, inv, ("access",), v.access)
+    c.duplicates(f, ((("sites", i, "site"), s.site) for i, s in enumerate(v.sites)), "VPN site")
+    c.duplicates(f, ((("sites", i, "gateway"), s.gateway) for i, s in enumerate(v.sites)),
+                 "gateway")
+    c.duplicates(f, ((("sites", i, "public_key"), s.public_key) for i, s in enumerate(v.sites)),
+                 "public key")
+    if any(s.type == "ipsec-appliance" for s in v.sites) and v.listen_port in IKE_PORTS:
+        c.add(f, ("listen_port",), v.listen_port,
+              f"WireGuard port {v.listen_port} is IKE's, which the hub needs for the IPsec "
+              "sites", "use another UDP port, e.g. 51820")
+    for i, s in enumerate(v.sites):
+        _vpn_site(c, inv, i, s)
+    named = {s.site for s in v.sites}
+    for i, pair in enumerate(v.site_links):
+        for j, code in enumerate(pair):
+            if code not in named:
+                c.unknown(f, ("site_links", i, j), "VPN site", code, named)
+        if pair[0] == pair[1]:
+            c.add(f, ("site_links", i), list(pair), f"site {pair[0]!r} is linked to itself",
+                  "a link names two different remote units")
+    c.duplicates(f, ((("site_links", i), frozenset(p)) for i, p in enumerate(v.site_links)
+                     if p[0] != p[1]), "site link")
+    gateways = {s.gateway for s in v.sites if s.gateway}
+    for i, h, r in role_hosts:
+        if r == "vpn_gateway" and h.name not in gateways:
+            c.add("hosts.yml", ("hosts", i, "roles"), list(h.roles),
+                  f"host {h.name!r} has role 'vpn_gateway' but no site of vpn.yml names it",
+                  f"add its site to vpn.yml with 'type: linux-wireguard' and 'gateway: {h.name}'"
+                  ", or remove the role")
+
+
+def _vpn_site(c: _Collector, inv: Inventory, i: int, s: models.VpnSite) -> None:
+    f = "vpn.yml"
+    loc: Loc = ("sites", i)
+    sites = {x.code: x for x in inv.sites}
+    site = sites.get(s.site)
+    if site is None:
+        c.unknown(f, (*loc, "site"), "site", s.site, sites)
+    elif site.type != "remote":
+        c.add(f, (*loc, "site"), s.site, f"site {s.site!r} is the central site",
+              "list the remote units here; the centre is reached through the hub")
+    for name, types in _VPN_TYPE_FIELDS.items():
+        if getattr(s, name) is not None and s.type not in types:
+            c.add(f, (*loc, name), getattr(s, name),
+                  f"'{name}' does not apply to a {s.type} site",
+                  f"it is for {' and '.join(types)} sites; remove it")
+    if s.type == "linux-wireguard":
+        if s.gateway is None:
+            c.add(f, loc, s.site, f"linux-wireguard site {s.site!r} has no gateway",
+                  "add 'gateway:' with the name of its gateway host (role vpn_gateway)")
+        else:
+            hosts = {h.name: h for h in inv.hosts}
+            host = hosts.get(s.gateway)
+            if host is None:
+                c.unknown(f, (*loc, "gateway"), "host", s.gateway, hosts)
+            elif "vpn_gateway" not in host.roles:
+                c.add(f, (*loc, "gateway"), s.gateway,
+                      f"host {s.gateway!r} has no role 'vpn_gateway'",
+                      "add 'vpn_gateway' to its roles in hosts.yml")
+            elif host.site != s.site:
+                c.add(f, (*loc, "gateway"), s.gateway,
+                      f"gateway {s.gateway!r} is at site {host.site!r}, not {s.site!r}",
+                      "name the gateway host of this site")
+    if s.type in ("linux-wireguard", "mikrotik-wireguard") and s.tunnel_ip is None:
+        c.add(f, loc, s.site, f"{s.type} site {s.site!r} has no tunnel address",
+              "add 'tunnel_ip:' with a free address of the tunnel subnet")
+    if s.type == "mikrotik-wireguard" and s.management is None:
+        c.add(f, loc, s.site, f"MikroTik site {s.site!r} has no management address",
+              "add 'management:' with the address the controller reaches the router's SSH at "
+              "(its LAN address, reached through the tunnel once it is up)")
+    if s.type == "ipsec-appliance" and s.endpoint is None:
+        c.add(f, loc, s.site, f"IPsec site {s.site!r} has no endpoint",
+              "add 'endpoint:' with the appliance's public address; IKE needs a fixed peer")
+    site_nets = [n for n in inv.networks if n.site == s.site]
+    lans = [n.name for n in site_nets if n.purpose != "wan"]
+    if s.lans is None:
+        if site is not None and not lans:
+            c.add(f, loc, s.site, f"site {s.site!r} has no network to connect",
+                  f"add its LAN to networks.yml with 'site: {s.site}'")
+    else:
+        c.duplicates(f, (((*loc, "lans", j), n) for j, n in enumerate(s.lans)), "network")
+        for j, name in enumerate(s.lans):
+            if name not in lans:
+                c.unknown(f, (*loc, "lans", j), f"network of site {s.site!r}", name, lans)
+    if s.access is not None:
+        _vpn_access(c, inv, (*loc, "access"), s.access)
+
+
+def _vpn_access(c: _Collector, inv: Inventory, loc: Loc, values: list[str]) -> None:
+    central = {x.code for x in inv.sites if x.type == "central"}
+    known = set(m_.VPN_ACCESS_KEYWORDS) | {h.name for h in inv.hosts if h.site in central} \
+        | {n.name for n in inv.networks if n.site in central and n.purpose != "wan"}
+    c.duplicates("vpn.yml", (((*loc, j), x) for j, x in enumerate(values)), "access entry")
+    for j, x in enumerate(values):
+        if x not in known:
+            guess = naming.suggest(x, known)
+            c.add("vpn.yml", (*loc, j), x, f"unknown access entry {x!r}",
+                  (f"did you mean {guess!r}? " if guess else "")
+                  + f"use {', '.join(m_.VPN_ACCESS_KEYWORDS)}, or the name of a central host "
+                  "or network")

@@ -33,8 +33,8 @@ ROLE_SERVICES: dict[str, tuple[Service, ...]] = {
     "backup_server": (),  # clients reach the repository over SSH
     "pbx": (Service("sip", "udp", 5060), Service("sip-tcp", "tcp", 5060),
             Service("rtp", "udp", "10000-20000")),
-    "vpn_hub": (Service("wireguard", "udp", 51820, "any"),),
-    "vpn_gateway": (Service("wireguard", "udp", 51820, "any"),),
+    "vpn_hub": (),  # the ports of vpn.yml: bilgiislem/vpn/plan.py firewall_services()
+    "vpn_gateway": (),
     "nvr": (Service("rtsp", "tcp", 554), Service("nvr-web", "tcp", 443)),
     "database": (),  # by the host's database_engine: DATABASE_SERVICES
     "file_server": (Service("smb", "tcp", 445),),
@@ -59,11 +59,13 @@ def services(host: models.Host) -> list[Service]:
     return out
 
 
-def allow_rules(host: models.Host, internal: list[str]) -> list[dict[str, object]]:
-    """hardening_nftables_allow entries for the host (deduplicated, in order)."""
+def allow_rules(host: models.Host, internal: list[str],
+                extra: tuple[Service, ...] = ()) -> list[dict[str, object]]:
+    """hardening_nftables_allow entries for the host (deduplicated, in order); ``extra``:
+    services that come from other data than the host's roles (the VPN's ports)."""
     out: list[dict[str, object]] = []
     seen: set[tuple[str, object]] = set()
-    for svc in services(host):
+    for svc in [*services(host), *extra]:
         if (svc.proto, svc.port) in seen:
             continue
         seen.add((svc.proto, svc.port))

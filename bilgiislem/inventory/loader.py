@@ -33,6 +33,7 @@ class Inventory:
     personel: list[models.Kisi] = field(default_factory=list)
     usernames: dict[str, str] = field(default_factory=dict)  # sicil_no -> username
     backups: models.BackupsFile | None = None  # None: no backups.yml, no backups declared
+    vpn: models.VpnFile | None = None  # None: no vpn.yml, no site-to-site VPN
 
     def network(self, name: str) -> models.Network:
         return next(n for n in self.networks if n.name == name)
@@ -319,6 +320,7 @@ def load(root: str | Path, display: str | None = None) -> Inventory:
             port_profiles=parsed["devices.yml"].port_profiles,
             personel=parsed["personel.yml"].personel,
             backups=parsed["backups.yml"],
+            vpn=parsed["vpn.yml"],
         )
         inv.usernames = naming.assign_usernames(
             [(k.sicil_no, k.ad, k.soyad, k.baslama, k.kullanici_adi) for k in inv.personel]

@@ -620,6 +620,92 @@ class BackupsFile(Strict):
     sets: list[BackupSet] = []
 
 
+# ---------------------------------------------------------------------------------------------
+# vpn.yml
+
+# How a remote unit connects to the hub: a Linux gateway of hosts.yml running WireGuard (role
+# vpn), a MikroTik router running WireGuard (a RouterOS script, net push over Netmiko), or an
+# IPsec appliance such as a FortiGate (IKEv2 against strongSwan on the hub; its configuration
+# is rendered for the appliance's administrator).
+VPN_SITE_TYPES = ("linux-wireguard", "mikrotik-wireguard", "ipsec-appliance")
+# What a remote unit may reach at the centre: a keyword, or the name of a central host or
+# network. The keywords: every central server network, and the hosts of a role with that
+# role's ports (bilgiislem/inventory/firewall.py).
+VPN_ACCESS_KEYWORDS: dict[str, str] = {
+    "servers": "every central network of purpose server (all ports)",
+    "dns": "the DNS servers (hosts with role directory), port 53",
+    "ntp": "the NTP servers (role ntp_server), port 123/udp",
+    "syslog": "the log collectors (role log_collector), their syslog ports",
+    "pbx": "the telephone exchanges (role pbx), SIP and RTP",
+}
+VPN_DEFAULT_ACCESS = ["servers", "dns", "ntp", "syslog", "pbx"]
+# Appliances whose configuration the project renders for an ipsec-appliance site.
+IPSEC_VENDORS = ("fortigate",)
+
+
+def _wg_public_key(value: str) -> str:
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except binascii.Error:
+        raw = b""
+    if len(raw) != 32:
+        raise fail(f"{value!r} is not a WireGuard public key",
+                   "44 characters of base64 ending in '=', as 'wg pubkey' or RouterOS "
+                   "'/interface/wireguard/print' shows it")
+    return value
+
+
+WgPublicKey = Annotated[StrictStr, AfterValidator(_wg_public_key)]
+
+
+class VpnSite(Strict):
+    site: Slug
+    type: Literal[VPN_SITE_TYPES]  # type: ignore[valid-type]
+    # linux-wireguard: the site's gateway host (role vpn_gateway in hosts.yml).
+    gateway: HostName | None = None
+    # WireGuard sites: the site's address in the tunnel subnet.
+    tunnel_ip: IPv4 | None = None
+    # The site's public address; none when it is behind the provider's NAT (WireGuard sites
+    # then keep the tunnel open from their side). Required for ipsec-appliance.
+    endpoint: IPv4 | None = None
+    listen_port: Port = 51820
+    # The site's networks (networks.yml) reached through the tunnel; default: every non-WAN
+    # network of the site.
+    lans: list[Slug] | None = None
+    # What the site may reach at the centre; default: vpn.access.
+    access: list[Slug] | None = None
+    # mikrotik-wireguard: where the controller reaches the router (SSH), and the router's
+    # interface names for the script.
+    management: IPv4 | None = None
+    # mikrotik-wireguard: the public key of a key pair the router made itself (its private
+    # key never leaves it); without it, the key pair is generated into the vault.
+    public_key: WgPublicKey | None = None
+    wan_interface: Text | None = None
+    # ipsec-appliance: which appliance's configuration to render.
+    vendor: Literal[IPSEC_VENDORS] | None = None  # type: ignore[valid-type]
+
+
+class VpnFile(Strict):
+    # The central gateway: a host with role vpn_hub.
+    hub: HostName
+    # The address remote units dial; default: the hub's address on a WAN network.
+    public_address: IPv4 | None = None
+    tunnel_subnet: Cidr = "10.255.0.0/24"
+    tunnel_ip: IPv4 | None = None  # the hub's address in the tunnel subnet; default: the first
+    listen_port: Port = 51820
+    mtu: Annotated[StrictInt, Field(ge=1280, le=1500)] = 1420
+    keepalive: Annotated[StrictInt, Field(ge=0, le=600)] = 25  # seconds; 0: off
+    # vpn.status marks a site down when its last handshake is older than this.
+    down_after_minutes: Annotated[StrictInt, Field(ge=3, le=1440)] = 5
+    # strongSwan's userspace ESP (kernel-libipsec) on the hub: only for hosts whose kernel has
+    # no ESP (containers, the lab).
+    ipsec_userspace_esp: StrictBool = False
+    access: list[Slug] = VPN_DEFAULT_ACCESS
+    # Pairs of remote units that may reach each other through the hub; others may not.
+    site_links: list[Annotated[list[Slug], Field(min_length=2, max_length=2)]] = []
+    sites: list[VpnSite] = []
+
+
 FILES: dict[str, type[Strict]] = {
     "municipality.yml": MunicipalityFile,
     "sites.yml": SitesFile,
@@ -628,11 +714,12 @@ FILES: dict[str, type[Strict]] = {
     "devices.yml": DevicesFile,
     "personel.yml": PersonelFile,
     "backups.yml": BackupsFile,
+    "vpn.yml": VpnFile,
 }
 REQUIRED_FILES = ("municipality.yml", "sites.yml", "networks.yml", "hosts.yml")
 # Optional files whose absence turns a feature off (the Inventory holds None), rather than
 # counting as an empty list.
-FEATURE_FILES = ("backups.yml",)
+FEATURE_FILES = ("backups.yml", "vpn.yml")
 # Files Ansible itself reads from the inventory directory.
 ANSIBLE_FILES = ("inventory.yml",)
 SECRETS_FILE = "group_vars/all/vault.yml"

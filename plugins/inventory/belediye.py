@@ -24,12 +24,25 @@ options:
 
 from pathlib import Path
 
-from ansible.errors import AnsibleParserError
+from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin
 
 
 class InventoryModule(BaseInventoryPlugin):
     NAME = "belediye"
+
+    @staticmethod
+    def _vault(loader, root):
+        """The inventory's vault, decrypted with the vault secrets Ansible was given (the VPN
+        peers' public keys are in it); None when there is none or it cannot be read."""
+        path = root / "group_vars" / "all" / "vault.yml"
+        if not path.is_file():
+            return None
+        try:
+            data = loader.load_from_file(str(path))
+        except AnsibleError:
+            return None
+        return data if isinstance(data, dict) else None
 
     def verify_file(self, path):
         return super().verify_file(path) and Path(path).name == "inventory.yml"
@@ -45,8 +58,9 @@ class InventoryModule(BaseInventoryPlugin):
                 "the bilgiislem package is not importable; run Ansible from the project venv "
                 f"(./scripts/invoke setup): {exc}"
             ) from exc
+        root = Path(path).parent
         try:
-            data = to_ansible(Path(path).parent)
+            data = to_ansible(root, self._vault(loader, root))
         except InventoryError as exc:
             raise AnsibleParserError(f"inventory validation failed:\n{exc.report()}") from None
         for group in data["groups"]:
