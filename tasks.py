@@ -481,3 +481,76 @@ def net_drift_task(c: Context, inventory: str = DEFAULT_INVENTORY, devices: str 
 
 net = Collection("net", net_backup_task, net_plan_task, net_push_task, net_drift_task)
 ns.add_collection(net)
+
+
+# --- vpn ------------------------------------------------------------------------------------
+
+from bilgiislem.vpn import plan as vpn_plan  # noqa: E402
+from bilgiislem.vpn import render as vpn_render  # noqa: E402
+from bilgiislem.vpn import rotate as vpn_rotate  # noqa: E402
+from bilgiislem.vpn import status as vpn_status  # noqa: E402
+
+
+def _vpn(inventory: str) -> tuple[Inventory, vpn_plan.VpnPlan]:
+    inv = _validated(inventory)
+    plan = vpn_plan.build(inv)
+    if plan is None:
+        ui.error(f"{inventory} has no vpn.yml: describe the hub and the remote units there "
+                 "(see inventory/lab/vpn.yml)")
+        raise Exit(code=EXIT_INVALID)
+    return inv, plan
+
+
+@task(name="status", help={"inventory": INVENTORY_HELP})
+def vpn_status_task(c: Context, inventory: str = DEFAULT_INVENTORY) -> None:
+    """Every remote unit's tunnel from the hub: handshake, counters, ping; exit 1 if one is down."""
+    inv, _ = _vpn(inventory)
+    _net_exit(_net_call(vpn_status.run, inv, inventory))
+
+
+@task(name="rotate", help={"site": "a site code, several separated by commas, or 'all' (the "
+                           "hub's key is under its site's code)",
+                           "inventory": INVENTORY_HELP,
+                           "dry_run": "only say which keys would be replaced and where applied"})
+def vpn_rotate_task(c: Context, site: str, inventory: str = DEFAULT_INVENTORY,
+                    dry_run: bool = False) -> None:
+    """New VPN keys in the vault, applied hub first; waits for the tunnels; evidence."""
+    inv, _ = _vpn(inventory)
+    if not dry_run:
+        _ensure_secrets(inv, inventory)
+    try:
+        code = vpn_rotate.run(inv, inventory, site, dry_run=dry_run)
+    except vpn_rotate.RotateError as exc:
+        ui.error(str(exc))
+        raise Exit(code=EXIT_INVALID) from None
+    except secretsmod.SecretsError as exc:
+        ui.error(str(exc))
+        raise Exit(code=EXIT_INVALID) from None
+    _net_exit(code)
+
+
+@task(name="render", help={"site": "the code of an ipsec-appliance site",
+                           "inventory": INVENTORY_HELP,
+                           "show_secrets": "print the pre-shared key instead of <gizli>",
+                           "strongswan": "the swanctl configuration instead of the vendor's"})
+def vpn_render_task(c: Context, site: str, inventory: str = DEFAULT_INVENTORY,
+                    show_secrets: bool = False, strongswan: bool = False) -> None:
+    """Print the configuration of a remote unit's IPsec appliance (FortiGate CLI)."""
+    inv, plan = _vpn(inventory)
+    appliances = [s.code for s in plan.sites if s.type == "ipsec-appliance"]
+    if site not in appliances:
+        ui.error(f"{site!r} is not an ipsec-appliance site of {inventory}/vpn.yml; those are: "
+                 f"{', '.join(appliances) or 'none'}")
+        raise Exit(code=EXIT_INVALID)
+    psk = None
+    if show_secrets:
+        psk = (secretsmod.read(inv).get(secretsmod.VPN_IPSEC_PSKS) or {}).get(site)
+        if not psk:
+            ui.error(f"the vault has no pre-shared key for {site}: run ./scripts/invoke secrets")
+            raise Exit(code=EXIT_INVALID)
+    fn = vpn_render.strongswan if strongswan else vpn_render.appliance
+    sys.stdout.write(fn(plan, plan.site(site), psk))
+
+
+vpn = Collection("vpn", vpn_status_task, vpn_rotate_task, vpn_render_task)
+ns.add_collection(vpn)

@@ -59,6 +59,9 @@ FILE_DOCS: dict[str, str] = {
     "backups.yml": "Backups by data class: the repository host, the off-site copy, the "
     "backup sets (what is backed up on which hosts) and the classes each set is kept in. "
     "See [inventory.md](inventory.md#yedekleme--backups).",
+    "vpn.yml": "The site-to-site VPN: the hub, the tunnel subnet, each remote unit's gateway "
+    "(Linux WireGuard, MikroTik WireGuard or an IPsec appliance), what it may reach at the "
+    "centre and which units may reach each other. See [vpn.md](vpn.md).",
     "personel.yml": "Staff, as the personnel (İnsan Kaynakları) office exports them. The keys "
     "are Turkish, like the export. Usernames are derived by the rule in "
     "[inventory.md](inventory.md#kullanıcı-adı-kuralı--username-rule) unless "
@@ -115,6 +118,21 @@ FILE_CHECKS: dict[str, list[str]] = {
         "a profile uses only features the vendor's templates have (`hp_procurve`: no "
         "`port_security`)",
     ],
+    "vpn.yml": [
+        "`hub` is the one host with role `vpn_hub`, at the central site, with an interface on "
+        "a WAN network or a `public_address`",
+        "every host with role `vpn_gateway` is the `gateway` of exactly one site here, at that "
+        "site; with such roles in hosts.yml, vpn.yml must exist",
+        "`tunnel_subnet` overlaps no network of networks.yml; every tunnel address (the hub's "
+        "and the sites') is a usable address of it and unique",
+        "each site is a remote site, listed once; its `lans` are networks of that site",
+        "`linux-wireguard` sites need `gateway` and `tunnel_ip`; `mikrotik-wireguard` sites "
+        "`tunnel_ip` and `management`; `ipsec-appliance` sites `endpoint`; a field of another "
+        "type is an error",
+        "`public_key`s are unique; `access` entries are keywords or central hosts or "
+        "networks; `site_links` name two different sites of this file, each pair once",
+        "with IPsec sites, `listen_port` is not 500 or 4500 (IKE)",
+    ],
     "personel.yml": [
         "`sicil_no`, `dahili` and `kullanici_adi` are unique",
         "`mudurluk` is a department code from municipality.yml",
@@ -164,6 +182,8 @@ TYPE_DOCS: dict[str, tuple[str, str]] = {
                  "(`*-*-* 01:30`, `Sun *-*-* 02:30`; see `man systemd.time`)"),
     "Retention": ("count", "a whole number, 1 or more"),
     "AbsolutePath": ("absolute path", "starts with `/`, no `..` (`/var/log/uzak`)"),
+    "WgPublicKey": ("WireGuard public key", "44 characters of base64 (32 bytes), as "
+                    "`wg pubkey` or RouterOS prints it"),
     "Sicil": ("sicil no", "1–20 ASCII letters, digits and hyphens, not starting with a hyphen; "
               "quote numbers (`\"1001\"`)"),
 }
@@ -269,6 +289,47 @@ FIELD_DOCS: dict[str, str] = {
     "host's `databases`.",
     "BackupSet.classes": "Classes the set is backed up in; each is its own series with its "
     "own schedule and retention.",
+    # vpn.yml
+    "VpnFile.hub": "The central gateway: the host with role `vpn_hub`.",
+    "VpnFile.public_address": "The address remote units dial; default: the hub's address on "
+    "a WAN network.",
+    "VpnFile.tunnel_subnet": "Range of the tunnel addresses (WireGuard); overlaps no network.",
+    "VpnFile.tunnel_ip": "The hub's tunnel address; default: the first of `tunnel_subnet`.",
+    "VpnFile.listen_port": "UDP port of WireGuard on the hub.",
+    "VpnFile.mtu": "MTU of the tunnels.",
+    "VpnFile.keepalive": "Seconds between keepalives the remote units send (keeps NAT "
+    "mappings open); 0: none.",
+    "VpnFile.down_after_minutes": "`vpn.status` marks a site down whose last handshake is "
+    "older.",
+    "VpnFile.ipsec_userspace_esp": "strongSwan encrypts ESP in userspace on the hub: only "
+    "for kernels without ESP (containers, the lab).",
+    "VpnFile.access": "What a remote unit may reach at the centre unless its entry says "
+    "otherwise: `servers` (every central server network), `dns`, `ntp`, `syslog`, `pbx` "
+    "(those hosts and ports), or the name of a central host or network.",
+    "VpnFile.site_links": "Pairs of remote units that may reach each other through the hub; "
+    "no other pair may.",
+    "VpnFile.sites": "The remote units connected to the centre.",
+    "VpnSite.site": "Site code (a remote site of sites.yml).",
+    "VpnSite.type": "`linux-wireguard`: a Linux gateway of hosts.yml (role `vpn`); "
+    "`mikrotik-wireguard`: a MikroTik router (script pushed with `vpn.push`); "
+    "`ipsec-appliance`: an IPsec appliance such as a FortiGate (`vpn.render`).",
+    "VpnSite.gateway": "`linux-wireguard`: the site's gateway host (role `vpn_gateway`).",
+    "VpnSite.tunnel_ip": "WireGuard sites: the site's address in `tunnel_subnet`.",
+    "VpnSite.endpoint": "The site's public address; none when it is behind the provider's "
+    "NAT (it then keeps the tunnel open). Required for `ipsec-appliance`.",
+    "VpnSite.listen_port": "UDP port WireGuard listens on at the site.",
+    "VpnSite.lans": "The site's networks that go through the tunnel; default: every network "
+    "of the site but the WAN and guest ones.",
+    "VpnSite.access": "What this site may reach at the centre; default: `access` above.",
+    "VpnSite.management": "`mikrotik-wireguard`: the address the controller reaches the "
+    "router's SSH at.",
+    "VpnSite.public_key": "`mikrotik-wireguard`: the public key of a key the router made "
+    "itself; without it a key pair is generated into the vault.",
+    "VpnSite.wan_interface": "MikroTik or appliance: the name of its internet interface.",
+    "VpnSite.lan_interface": "`ipsec-appliance`: the name of its LAN interface (firewall "
+    "policies); default `internal`.",
+    "VpnSite.vendor": "`ipsec-appliance`: whose configuration `vpn.render` prints "
+    "(`fortigate`).",
     # devices.yml
     "DevicesFile.devices": "Network equipment and other IP devices.",
     "Device.name": "Device name; unique across hosts and devices.",
@@ -524,7 +585,7 @@ def render_schema_doc() -> str:
         "- Required files: " + ", ".join(f"`{f}`" for f in models.REQUIRED_FILES) + ".",
         "- Optional files: " + ", ".join(f"`{f}`" for f in optional)
         + " (a missing one counts as an empty list; without `backups.yml` nothing is backed "
-        "up).",
+        "up, without `vpn.yml` there is no site-to-site VPN).",
         "- Also in the directory: " + ", ".join(f"`{f}`" for f in models.ANSIBLE_FILES)
         + " (`plugin: belediye`, read by Ansible) and, if there are secrets, "
         f"`{models.SECRETS_FILE}`, which must be encrypted with `ansible-vault`. "

@@ -19,7 +19,8 @@ TOKENS = re.compile(
     r"\$6\$[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43,86})"
 )
 # "password: hunter2" but not "password: '{{ vault_x }}'", "password: !vault |", lookups,
-# empty values, or names that only point at a secret (…_file, …_path, …_length, ...).
+# empty values ({} and [] too), or names that only point at a secret (…_file, …_path,
+# …_length, ...).
 SECRET_KEY = re.compile(
     r"^\s*-?\s*(?P<key>[A-Za-z0-9_]*(?:password|passwd|secret|psk|private_key|api_key|token)"
     r"[A-Za-z0-9_]*)\s*:\s*(?P<value>.+?)\s*$",
@@ -27,7 +28,8 @@ SECRET_KEY = re.compile(
 )
 POINTER_SUFFIXES = ("_file", "_path", "_length", "_policy", "_min", "_max", "_age", "_dir",
                     "_name", "_history")
-SAFE_VALUE = re.compile(r"""^(?:!vault\b|["']?\{\{|null$|~$|""$|''$|\||>|true$|false$|\d+$)""")
+SAFE_VALUE = re.compile(
+    r"""^(?:!vault\b|["']?\{\{|null$|~$|""$|''$|\{\}$|\[\]$|\||>|true$|false$|\d+$)""")
 VAULT_HEADER = "$ANSIBLE_VAULT;"
 SKIP_SUFFIXES = (".png", ".jpg", ".gz", ".tar", ".pdf")
 

@@ -531,6 +531,7 @@ _VPN_TYPE_FIELDS = {
     "management": ("mikrotik-wireguard",),
     "public_key": ("mikrotik-wireguard",),
     "wan_interface": ("mikrotik-wireguard", "ipsec-appliance"),
+    "lan_interface": ("ipsec-appliance",),
     "vendor": ("ipsec-appliance",),
 }
 IKE_PORTS = (500, 4500)
@@ -548,7 +549,9 @@ def _vpn(c: _Collector, inv: Inventory) -> None:
                   "describe the hub and the remote units in vpn.yml (see inventory/lab/vpn.yml), "
                   f"or remove {r!r} from the host's roles")
         return
-    hosts = {h.name: h for h in inv.hosts}
+    hosts: dict[str, models.Host] = {}
+    for h in inv.hosts:  # a duplicate name is reported in hosts.yml; the first counts
+        hosts.setdefault(h.name, h)
     sites = {s.code: s for s in inv.sites}
     hubs = [(i, h) for i, h, r in role_hosts if r == "vpn_hub"]
     for i, h in hubs[1:]:
@@ -562,7 +565,9 @@ def _vpn(c: _Collector, inv: Inventory) -> None:
         if "vpn_hub" not in hub.roles:
             c.add(f, ("hub",), v.hub, f"host {v.hub!r} has no role 'vpn_hub'",
                   "add 'vpn_hub' to its roles in hosts.yml")
-        if hub.site in sites and sites[hub.site].type != "central":
+        # with no or two central sites, sites.yml's own error says it
+        if hub.site in sites and sites[hub.site].type != "central" and len(
+                [x for x in inv.sites if x.type == "central"]) == 1:
             c.add(f, ("hub",), v.hub, f"hub {v.hub!r} is at site {hub.site!r}, not the central "
                   "site", "the hub is the gateway of the central building")
         if v.public_address is None and not any(
@@ -584,7 +589,11 @@ def _vpn(c: _Collector, inv: Inventory) -> None:
     tunnel_ips += [(("sites", i, "tunnel_ip"), s.tunnel_ip) for i, s in enumerate(v.sites)
                    if s.tunnel_ip]
     for loc, ip in tunnel_ips:
-        _in_network(c, f, loc, ip, cidr=v.tunnel_subnet, net_name="tunnel_subnet")
+        addr = ipaddress.IPv4Address(ip)
+        if addr not in subnet or addr in (subnet.network_address, subnet.broadcast_address):
+            c.add(f, loc, ip, f"{ip} is not a usable address of the tunnel subnet "
+                  f"{v.tunnel_subnet}", f"use an address between {subnet.network_address + 1} "
+                  f"and {subnet.broadcast_address - 1}")
     if v.tunnel_ip is None and tunnel_ips:
         first = str(subnet.network_address + 1)
         tunnel_ips.insert(0, (("tunnel_ip",), first))
@@ -628,7 +637,7 @@ def _vpn_site(c: _Collector, inv: Inventory, i: int, s: models.VpnSite) -> None:
     site = sites.get(s.site)
     if site is None:
         c.unknown(f, (*loc, "site"), "site", s.site, sites)
-    elif site.type != "remote":
+    elif site.type != "remote" and len([x for x in inv.sites if x.type == "central"]) == 1:
         c.add(f, (*loc, "site"), s.site, f"site {s.site!r} is the central site",
               "list the remote units here; the centre is reached through the hub")
     for name, types in _VPN_TYPE_FIELDS.items():
@@ -641,7 +650,9 @@ def _vpn_site(c: _Collector, inv: Inventory, i: int, s: models.VpnSite) -> None:
             c.add(f, loc, s.site, f"linux-wireguard site {s.site!r} has no gateway",
                   "add 'gateway:' with the name of its gateway host (role vpn_gateway)")
         else:
-            hosts = {h.name: h for h in inv.hosts}
+            hosts: dict[str, models.Host] = {}
+            for h in inv.hosts:
+                hosts.setdefault(h.name, h)
             host = hosts.get(s.gateway)
             if host is None:
                 c.unknown(f, (*loc, "gateway"), "host", s.gateway, hosts)
@@ -649,7 +660,7 @@ def _vpn_site(c: _Collector, inv: Inventory, i: int, s: models.VpnSite) -> None:
                 c.add(f, (*loc, "gateway"), s.gateway,
                       f"host {s.gateway!r} has no role 'vpn_gateway'",
                       "add 'vpn_gateway' to its roles in hosts.yml")
-            elif host.site != s.site:
+            elif host.site != s.site and host.site in sites:
                 c.add(f, (*loc, "gateway"), s.gateway,
                       f"gateway {s.gateway!r} is at site {host.site!r}, not {s.site!r}",
                       "name the gateway host of this site")
@@ -666,7 +677,9 @@ def _vpn_site(c: _Collector, inv: Inventory, i: int, s: models.VpnSite) -> None:
     site_nets = [n for n in inv.networks if n.site == s.site]
     lans = [n.name for n in site_nets if n.purpose != "wan"]
     if s.lans is None:
-        if site is not None and not lans:
+        # a network without a known site is reported in networks.yml; this would repeat it
+        orphaned = any(n.site not in sites and n.purpose != "wan" for n in inv.networks)
+        if site is not None and not lans and not orphaned:
             c.add(f, loc, s.site, f"site {s.site!r} has no network to connect",
                   f"add its LAN to networks.yml with 'site: {s.site}'")
     else:

@@ -681,6 +681,8 @@ class VpnSite(Strict):
     # key never leaves it); without it, the key pair is generated into the vault.
     public_key: WgPublicKey | None = None
     wan_interface: Text | None = None
+    # ipsec-appliance: the appliance's LAN interface, for its firewall policies.
+    lan_interface: Text | None = None
     # ipsec-appliance: which appliance's configuration to render.
     vendor: Literal[IPSEC_VENDORS] | None = None  # type: ignore[valid-type]
 

@@ -24,6 +24,7 @@ from bilgiislem import REPO_ROOT, ui
 from bilgiislem import secrets as secretsmod
 from bilgiislem.inventory import Inventory
 from bilgiislem.lab import image, podman
+from bilgiislem.lab import network as labnet
 from bilgiislem.netops.devices import AUTOMATION_USER as DEVICE_USER
 from bilgiislem.netsim import DeviceSpec
 
@@ -66,6 +67,7 @@ class HostSpec:
     management_ip: str
     all_ips: tuple[str, ...]
     spec: str  # hash of everything the container is created from
+    router: bool = False  # a VPN gateway: TUN device and forwarding (labnet.ROUTER_ARGS)
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ class Plan:
     networks: dict[str, NetSpec]
     hosts: list[HostSpec]
     netsim: NetsimSpec | None = None
+    appliances: list[labnet.ApplianceSpec] = field(default_factory=list)
+    workstations: list[labnet.WorkstationSpec] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
 
 
@@ -179,11 +183,19 @@ def plan(inv: Inventory, image_tag: str) -> Plan:
     hosts = []
     for h in inv.hosts:
         attachments = tuple((NETWORK_PREFIX + x.network, x.ip) for x in h.interfaces)
+        router = bool({"vpn_hub", "vpn_gateway"} & set(h.roles))
         spec = _hash([image_tag, h.name, runtime, CAPABILITIES,
-                      [(n, ip, nets[n].spec) for n, ip in attachments]])
+                      [(n, ip, nets[n].spec) for n, ip in attachments]]
+                     + ([labnet.ROUTER_ARGS] if router else []))
         hosts.append(HostSpec(h.name, CONTAINER_PREFIX + h.name, image_tag, attachments,
-                              inv.management_ip(h), tuple(x.ip for x in h.interfaces), spec))
-    return Plan(inv.municipality.code, inv.connection.user, nets, hosts)
+                              inv.management_ip(h), tuple(x.ip for x in h.interfaces), spec,
+                              router))
+    appliances = labnet.appliances(inv, image_tag)
+    gateways = {ip for h in hosts for ip in h.all_ips} | {
+        ip for a in appliances for ip in a.addresses}
+    return Plan(inv.municipality.code, inv.connection.user, nets, hosts,
+                appliances=appliances,
+                workstations=labnet.workstations(inv, image_tag, gateways))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,7 +244,8 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
     tag, _ = image.ensure(ui.info, dry_run)
     p = plan(inv, tag)
     p.netsim = netsim_plan(inv, tag, _device_passwords(inv, dry_run))
-    machines: list[HostSpec | NetsimSpec] = [*p.hosts, *([p.netsim] if p.netsim else [])]
+    machines: list[HostSpec | NetsimSpec | labnet.ApplianceSpec | labnet.WorkstationSpec] = [
+        *p.hosts, *([p.netsim] if p.netsim else []), *p.appliances, *p.workstations]
 
     all_nets = {n["name"]: n for n in podman.networks()}
     all_ctrs = {c["Names"][0]: c for c in podman.containers()}
@@ -301,6 +314,10 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
             if not dry_run:
                 if isinstance(h, NetsimSpec):
                     _create_netsim(h, p, key.parent / "netsim")
+                elif isinstance(h, labnet.ApplianceSpec):
+                    labnet.create_appliance(h, p.code)
+                elif isinstance(h, labnet.WorkstationSpec):
+                    labnet.create_workstation(h, p.code)
                 else:
                     _create(h, p)
         elif cur.get("State") != "running":
@@ -314,12 +331,19 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
         return p
 
     ui.step("waiting for systemd and SSH in every container")
-    for h in p.hosts:
+    for h in [*p.hosts, *p.appliances]:
         _wait_ready(h.container)
     _install_access(p, key, known_hosts)
     if p.netsim:
         ui.step(f"waiting for the {len(p.netsim.devices)} simulated switches")
         _wait_netsim(p.netsim)
+    routers = {ip for h in p.hosts if h.router for ip in h.all_ips} | {
+        ip for a in p.appliances for ip in a.addresses}
+    labnet.install_routes(labnet.gateway_routes(inv, routers))
+    for a in p.appliances:
+        ui.step(f"IPsec appliance of {a.site} ({a.container})")
+        if labnet.configure_appliance(a, inv):
+            p.actions.append(f"configure appliance {a.container}")
     if not p.actions:
         ui.info("nothing changed: the lab already matched the inventory")
     return p
@@ -329,6 +353,7 @@ def _create(h: HostSpec, p: Plan) -> None:
     args = ["run", "-d", "--name", h.container, "--hostname", h.name,
             "--systemd=always", "--no-hosts", "--stop-timeout", "5",
             "--cap-add", ",".join(CAPABILITIES),
+            *(labnet.ROUTER_ARGS if h.router else ()),
             "--label", f"{podman.LABEL}={p.code}",
             "--label", f"{podman.SPEC_LABEL}={h.spec}"]
     for net, ip in h.attachments:

@@ -64,10 +64,10 @@ def networks() -> list[dict[str, Any]]:
 
 
 def exec_(container: str, *cmd: str, input_data: bytes | None = None,
-          check: bool = True) -> subprocess.CompletedProcess[str]:
+          check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     args = ["exec", "-i", container, *cmd] if input_data is not None else \
         ["exec", container, *cmd]
-    return run(*args, check=check, input_data=input_data, timeout=120)
+    return run(*args, check=check, input_data=input_data, timeout=timeout)
 
 
 def wait_booted(container: str, timeout: float = 90) -> str:

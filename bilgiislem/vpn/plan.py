@@ -71,6 +71,7 @@ class SitePlan:
     management: str | None = None
     public_key: str | None = None  # given in vpn.yml (key made on the router)
     wan_interface: str | None = None
+    lan_interface: str | None = None
     vendor: str | None = None
 
     @property
@@ -205,6 +206,7 @@ def build(inv: Inventory) -> VpnPlan | None:
             links=tuple(links.get(s.site, [])), gateway=s.gateway, tunnel_ip=s.tunnel_ip,
             endpoint=s.endpoint, listen_port=s.listen_port, management=s.management,
             public_key=s.public_key, wan_interface=s.wan_interface,
+            lan_interface=s.lan_interface,
             vendor=s.vendor or ("fortigate" if s.type == "ipsec-appliance" else None)))
     central_sites = {s.code for s in inv.sites if s.type == "central"}
     return VpnPlan(

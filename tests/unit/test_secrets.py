@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import shutil
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import load_ssh_private_key, load_ssh_public_key
 
 from bilgiislem import REPO_ROOT, ansible_run, secrets
@@ -39,7 +41,11 @@ EXPECTED = ["vault_backup_passwords.srv-log", "vault_backup_passwords.srv-db",
             # each server administrator (1001, 1002)
             *(f"vault_network_{kind}.{sw}" for kind in ("passwords", "snmp_auth", "snmp_priv")
               for sw in ("sw-merkez-cekirdek", "sw-merkez-kat1", "sw-merkez-sunucu")),
-            "vault_network_admin_passwords.1001", "vault_network_admin_passwords.1002"]
+            "vault_network_admin_passwords.1001", "vault_network_admin_passwords.1002",
+            # the VPN: a WireGuard key pair for the hub (its site's code) and each Linux
+            # spoke, a pre-shared key for the IPsec appliance
+            "vault_vpn_wireguard_keys.merkez", "vault_vpn_wireguard_keys.kutuphane",
+            "vault_vpn_wireguard_keys.itfaiye", "vault_vpn_ipsec_psks.aritma"]
 
 
 def test_ensure_adds_what_is_missing_encrypted(inv_root: Path) -> None:
@@ -76,6 +82,29 @@ def test_ensure_adds_what_is_missing_encrypted(inv_root: Path) -> None:
         assert public.public_bytes_raw() == private.public_key().public_bytes_raw()
 
 
+def test_wireguard_keys_are_x25519_pairs_and_rotation_replaces_only_the_named(
+        inv_root: Path) -> None:
+    inv = load(inv_root)
+    secrets.ensure(inv)
+    before = secrets.read(inv)
+    for pair in before[secrets.VPN_WIREGUARD_KEYS].values():
+        private = X25519PrivateKey.from_private_bytes(base64.b64decode(pair["private"]))
+        assert base64.b64encode(private.public_key().public_bytes_raw()).decode() == \
+            pair["public"]
+    changed = secrets.rotate_vpn_keys(inv, ["kutuphane", "aritma"])
+    after = secrets.read(inv)
+    keys = before[secrets.VPN_WIREGUARD_KEYS]
+    assert changed == {
+        "kutuphane": {"kind": "wireguard", "old_public_key": keys["kutuphane"]["public"],
+                      "new_public_key": after[secrets.VPN_WIREGUARD_KEYS]["kutuphane"]["public"]},
+        "aritma": {"kind": "ipsec-psk"}}
+    assert after[secrets.VPN_WIREGUARD_KEYS]["kutuphane"] != keys["kutuphane"]
+    assert after[secrets.VPN_IPSEC_PSKS]["aritma"] != before[secrets.VPN_IPSEC_PSKS]["aritma"]
+    for code in ("merkez", "itfaiye"):
+        assert after[secrets.VPN_WIREGUARD_KEYS][code] == keys[code]
+    assert secrets.ensure(inv) == []
+
+
 def test_ensure_is_idempotent_and_keeps_existing_values(inv_root: Path) -> None:
     inv = load(inv_root)
     secrets.ensure(inv)
@@ -102,6 +131,9 @@ def test_no_backups_directory_or_switches_need_no_vault(inv_root: Path) -> None:
     hosts.write_text(hosts.read_text(encoding="utf-8").replace("roles: [directory]", "roles: []"),
                      encoding="utf-8")
     (inv_root / "devices.yml").write_text("---\ndevices: []\n", encoding="utf-8")
+    (inv_root / "vpn.yml").unlink()
+    hosts.write_text(re.sub(r"roles: \[vpn_(hub|gateway)\]", "roles: []",
+                            hosts.read_text(encoding="utf-8")), encoding="utf-8")
     (inv_root.parent.parent / ".lab" / "vault-password").unlink()
     inv = load(inv_root)
     assert secrets.ensure(inv) == []
