@@ -94,7 +94,7 @@ def vault_password_file(inventory: Path) -> Path | None:
 def playbook(path: str | Path, inventory: Path, *, check: bool = False, diff: bool = False,
              limit: str | None = None, tags: str | None = None, quiet: bool = False,
              extra_env: dict[str, str] | None = None,
-             extra_vars: dict[str, str] | None = None) -> RunResult:
+             extra_vars: dict[str, object] | None = None) -> RunResult:
     cmd = [str(Path(sys.executable).parent / "ansible-playbook"), str(path),
            "-i", str(inventory / "inventory.yml")]
     vault_pw = vault_password_file(inventory)
@@ -103,7 +103,9 @@ def playbook(path: str | Path, inventory: Path, *, check: bool = False, diff: bo
     if vault_pw is not None and vault_pw.is_file():
         cmd += ["--vault-password-file", str(vault_pw)]
     for key, value in (extra_vars or {}).items():
-        cmd += ["-e", f"{key}={value}"]
+        # key=value is split at spaces by Ansible; structured values go as JSON
+        cmd += ["-e", f"{key}={value}" if isinstance(value, str)
+                else json.dumps({key: value}, ensure_ascii=False)]
     if check:
         cmd.append("--check")
     if diff:

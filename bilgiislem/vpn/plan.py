@@ -238,7 +238,11 @@ def firewall_services(plan: VpnPlan, host: str) -> tuple[firewall.Service, ...]:
 
 
 def _zone(name: str, sources: list[str], allow: list[Allow]) -> dict[str, object]:
-    return {"name": name, "sources": sources, "allow": [a.as_dict() for a in allow]}
+    """A forwarding zone; its sources merged (a linked unit's tunnel address inside the tunnel
+    subnet would be an overlapping element of nftables' interval set)."""
+    merged = ipaddress.collapse_addresses(ipaddress.IPv4Network(p) for p in sources)
+    return {"name": name, "sources": [str(n) for n in merged],
+            "allow": [a.as_dict() for a in allow]}
 
 
 def ipsec_children(plan: VpnPlan, site: SitePlan) -> list[tuple[str, str]]:

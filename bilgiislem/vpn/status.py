@@ -164,7 +164,7 @@ def read_hub(inv: Inventory, plan: vpnplan.VpnPlan) -> dict[str, Any] | None:
         res = ansible_run.playbook(
             PLAYBOOK, inv.root, quiet=True,
             extra_vars={"vpn_status_dir": tmp,
-                        "vpn_status_targets": json.dumps(targets(inv, plan))})
+                        "vpn_status_targets": targets(inv, plan)})
         path = Path(tmp) / "hub.json"
         if not res.ok or not path.is_file():
             ui.error(f"the hub {plan.hub} could not be read:\n{res.output[-2000:]}")

@@ -81,27 +81,28 @@ def test_vpn_status_shows_every_site_up(tunnels: Inventory) -> None:
     # The hub meets gw-itfaiye at the NAT's address, not the gateway's own 192.168.100.2.
     assert sites["itfaiye"]["seen_at"].startswith("198.51.100.254:"), sites["itfaiye"]
     assert sites["kutuphane"]["seen_at"] == "198.51.100.21:51820"
-    assert sites["aritma"]["ike_state"] == "ESTABLISHED" and sites["aritma"]["children"] == "4/4"
+    assert sites["aritma"]["ike_state"] == "ESTABLISHED" and sites["aritma"]["children"] == "3/3"
     assert record.with_suffix(".html").is_file()
 
 
 def test_each_unit_reaches_what_it_may_and_nothing_else(tunnels: Inventory) -> None:
-    # kutuphane: every central server (servers), the site it is linked with (aritma)
+    # kutuphane: every central server (servers), and itfaiye, which it is linked with
     assert ping("kutuphane", SRV_LOG) and tcp("kutuphane", SRV_LOG, 514)
     assert tcp("kutuphane", SRV_DB, 5432)
-    assert ping("kutuphane", ADDR["aritma"])
+    assert ping("kutuphane", ADDR["itfaiye"])
     assert not ping("kutuphane", ADDR["merkez"]), "the centre's user network must be closed"
-    assert not ping("kutuphane", ADDR["itfaiye"]), "kutuphane and itfaiye are not linked"
-    # itfaiye (behind NAT): only DNS, NTP and the log collector
+    assert not ping("kutuphane", ADDR["aritma"]), "kutuphane and aritma are not linked"
+    # itfaiye (behind NAT): only DNS, NTP and the log collector, and its linked unit
     assert ping("itfaiye", SRV_LOG) and tcp("itfaiye", SRV_LOG, 514)
     assert tcp("itfaiye", SRV_DC, 53)
     assert not tcp("itfaiye", SRV_DB, 5432), "itfaiye may not reach the database server"
-    assert not ping("itfaiye", ADDR["kutuphane"])
-    # aritma (IPsec appliance): the servers and its linked unit
+    assert ping("itfaiye", ADDR["kutuphane"])
+    assert not ping("itfaiye", ADDR["aritma"])
+    # aritma (IPsec appliance): the servers, no other unit
     assert ping("aritma", SRV_LOG) and tcp("aritma", SRV_LOG, 514)
-    assert ping("aritma", ADDR["kutuphane"])
+    assert tcp("aritma", SRV_DB, 5432)
     assert not ping("aritma", ADDR["merkez"])
-    assert not ping("aritma", ADDR["itfaiye"])
+    assert not ping("aritma", ADDR["kutuphane"]) and not ping("aritma", ADDR["itfaiye"])
     # the centre reaches every unit
     for site in ("kutuphane", "itfaiye", "aritma"):
         assert ping("merkez", ADDR[site]), site

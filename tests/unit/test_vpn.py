@@ -38,27 +38,29 @@ def test_hub_peers_allow_each_site_its_tunnel_address_and_lans(plan: vpnplan.Vpn
         ("itfaiye", "I", ["10.255.0.3/32", "10.30.10.0/24"], None)]  # behind NAT
     (conn,) = hub["vpn_ipsec_connections"]
     assert (conn["local_address"], conn["remote_address"]) == ("198.51.100.10", "198.51.100.23")
-    # one child per pair: the centre's three networks and the linked library's LAN
+    # one child per pair: the centre's three networks and the plant's LAN (no link)
     assert [(c["local_ts"], c["remote_ts"]) for c in conn["children"]] == [
         ("10.10.10.0/24", "10.40.10.0/24"), ("10.10.20.0/24", "10.40.10.0/24"),
-        ("10.10.99.0/24", "10.40.10.0/24"), ("10.20.10.0/24", "10.40.10.0/24")]
+        ("10.10.99.0/24", "10.40.10.0/24")]
 
 
 def test_hub_zones_follow_access_and_site_links(plan: vpnplan.VpnPlan) -> None:
     zones = {z["name"]: z for z in vpnplan.hub_vars(plan, {})["vpn_firewall_zones"]}
     allowed = {name: {(a["to"], a.get("proto", ""), a.get("ports", "")) for a in z["allow"]}
                for name, z in zones.items()}
-    # default access: the whole server network, DNS, NTP and syslog hosts; the link to aritma
+    # default access: the whole server network, DNS, NTP and syslog hosts; the link to itfaiye
     assert ("10.10.20.0/24", "", "") in allowed["kutuphane"]
-    assert ("10.40.10.0/24", "", "") in allowed["kutuphane"]
-    # itfaiye: only DNS, NTP and the log collector, their ports and ping
-    assert allowed["itfaiye"] == {
+    assert ("10.30.10.0/24", "", "") in allowed["kutuphane"]
+    assert ("10.40.10.0/24", "", "") not in allowed["kutuphane"]
+    # itfaiye: only DNS, NTP and the log collector, their ports and ping; and its link
+    assert allowed["itfaiye"] - {("10.255.0.2/32", "", ""), ("10.20.10.0/24", "", "")} == {
         ("10.10.20.40/32", "udp", "53"), ("10.10.20.40/32", "tcp", "53"),
         ("10.10.20.40/32", "icmp", ""), ("10.10.20.10/32", "udp", "123"),
         ("10.10.20.10/32", "icmp", ""), ("10.10.20.10/32", "tcp", "514"),
         ("10.10.20.10/32", "tcp", "6514")}
+    assert ("10.255.0.2/32", "", "") in allowed["itfaiye"]  # the link, both ways
     assert zones["aritma"]["sources"] == ["10.40.10.0/24"]
-    assert ("10.255.0.2/32", "", "") in allowed["aritma"]  # its link, both ways
+    assert not [a for a in allowed["aritma"] if a[0].startswith(("10.20.", "10.30."))]
 
 
 def test_spoke_sends_every_internal_prefix_through_the_tunnel(plan: vpnplan.VpnPlan) -> None:
@@ -68,9 +70,10 @@ def test_spoke_sends_every_internal_prefix_through_the_tunnel(plan: vpnplan.VpnP
     assert hub["allowed_ips"] == ["10.255.0.0/24", "10.10.10.0/24", "10.10.20.0/24",
                                   "10.20.10.0/24", "10.10.99.0/24", "10.40.10.0/24"]
     first, rest = spoke["vpn_firewall_zones"]
-    # the centre reaches the fire station's LAN; no other unit does (no link)
-    assert first["sources"] == ["10.255.0.0/24", "10.10.10.0/24", "10.10.20.0/24",
-                                "10.10.99.0/24"]
+    # the centre and the linked library reach the fire station's LAN (the library's tunnel
+    # address is inside the tunnel subnet: merged); no other unit does
+    assert first["sources"] == ["10.10.10.0/24", "10.10.20.0/24", "10.10.99.0/24",
+                                "10.20.10.0/24", "10.255.0.0/24"]
     assert first["allow"] == [{"to": "10.30.10.0/24", "comment": "LAN: itfaiye-lan"}]
     assert rest["allow"] == []
 
@@ -105,8 +108,10 @@ def test_a_changed_prefix_reaches_every_side(tmp_path: Path) -> None:
     assert hub["vpn_wireguard_peers"][0]["allowed_ips"] == ["10.255.0.2/32", "10.20.0.0/16"]
     assert "10.20.0.0/16" in vpnplan.spoke_vars(p, p.site("itfaiye"), {})[
         "vpn_wireguard_peers"][0]["allowed_ips"]
-    assert ("10.20.0.0/16", "10.40.10.0/24") in vpnplan.ipsec_children(p, p.site("aritma"))
-    assert "set dst-subnet 10.20.0.0 255.255.0.0" in render.fortigate(p, p.site("aritma"))
+    assert "10.20.0.0/16" in vpnplan.spoke_vars(p, p.site("itfaiye"), {})[
+        "vpn_firewall_zones"][0]["sources"]
+    # the appliance blackholes the library's new prefix
+    assert "set dst 10.20.0.0 255.255.0.0" in render.fortigate(p, p.site("aritma"))
 
 
 @pytest.mark.parametrize(("name", "fn"), [("aritma-fortigate.conf", render.fortigate),
@@ -188,8 +193,8 @@ def test_status_marks_stale_handshakes_and_missing_children_down(
     assert rows["kutuphane"]["status"] == "up" and rows["kutuphane"]["rtt_ms"] == 0.5
     assert rows["itfaiye"]["problems"] == ["son el sıkışma 10 dk önce (sınır 5 dk)"]
     assert rows["itfaiye"]["seen_at"] == "198.51.100.254:40001"
-    assert rows["aritma"]["children"] == "2/4"
-    assert rows["aritma"]["problems"] == ["çocuk SA 2/4 kurulu", "ping yanıtsız"]
+    assert rows["aritma"]["children"] == "2/3"
+    assert rows["aritma"]["problems"] == ["çocuk SA 2/3 kurulu", "ping yanıtsız"]
     assert result["down"] == ["itfaiye", "aritma"]
     unread = status.evaluate(load(LAB), plan, None, {})
     assert unread["down"] == ["kutuphane", "itfaiye", "aritma"] and not unread["hub_read"]
