@@ -485,6 +485,7 @@ ns.add_collection(net)
 
 # --- vpn ------------------------------------------------------------------------------------
 
+from bilgiislem.vpn import mikrotik as vpn_mikrotik  # noqa: E402
 from bilgiislem.vpn import plan as vpn_plan  # noqa: E402
 from bilgiislem.vpn import render as vpn_render  # noqa: E402
 from bilgiislem.vpn import rotate as vpn_rotate  # noqa: E402
@@ -529,28 +530,74 @@ def vpn_rotate_task(c: Context, site: str, inventory: str = DEFAULT_INVENTORY,
     _net_exit(code)
 
 
-@task(name="render", help={"site": "the code of an ipsec-appliance site",
+@task(name="render", help={"site": "the code of an ipsec-appliance or mikrotik-wireguard site",
                            "inventory": INVENTORY_HELP,
-                           "show_secrets": "print the pre-shared key instead of <gizli>",
-                           "strongswan": "the swanctl configuration instead of the vendor's"})
+                           "show_secrets": "print the keys instead of <gizli>",
+                           "strongswan": "an appliance's swanctl configuration instead of "
+                           "its vendor's"})
 def vpn_render_task(c: Context, site: str, inventory: str = DEFAULT_INVENTORY,
                     show_secrets: bool = False, strongswan: bool = False) -> None:
-    """Print the configuration of a remote unit's IPsec appliance (FortiGate CLI)."""
+    """Print a remote unit's router or appliance configuration (FortiGate CLI, RouterOS)."""
     inv, plan = _vpn(inventory)
-    appliances = [s.code for s in plan.sites if s.type == "ipsec-appliance"]
-    if site not in appliances:
-        ui.error(f"{site!r} is not an ipsec-appliance site of {inventory}/vpn.yml; those are: "
-                 f"{', '.join(appliances) or 'none'}")
+    devices = [s.code for s in plan.sites if s.type != "linux-wireguard"]
+    if site not in devices:
+        ui.error(f"{site!r} is not an ipsec-appliance or mikrotik-wireguard site of "
+                 f"{inventory}/vpn.yml; those are: {', '.join(devices) or 'none'}")
         raise Exit(code=EXIT_INVALID)
+    target = plan.site(site)
+    vault = secretsmod.read(inv) if show_secrets or target.wireguard else {}
+    if target.wireguard:
+        try:
+            text = vpn_mikrotik.site_script(plan, target, vault, mask=not show_secrets)
+        except KeyError:
+            ui.error(f"the vault has no WireGuard key for {site} or the hub: run "
+                     "./scripts/invoke secrets")
+            raise Exit(code=EXIT_INVALID) from None
+        sys.stdout.write(text)
+        return
     psk = None
     if show_secrets:
-        psk = (secretsmod.read(inv).get(secretsmod.VPN_IPSEC_PSKS) or {}).get(site)
+        psk = (vault.get(secretsmod.VPN_IPSEC_PSKS) or {}).get(site)
         if not psk:
             ui.error(f"the vault has no pre-shared key for {site}: run ./scripts/invoke secrets")
             raise Exit(code=EXIT_INVALID)
     fn = vpn_render.strongswan if strongswan else vpn_render.appliance
-    sys.stdout.write(fn(plan, plan.site(site), psk))
+    sys.stdout.write(fn(plan, target, psk))
 
 
-vpn = Collection("vpn", vpn_status_task, vpn_rotate_task, vpn_render_task)
+@task(name="push", help={"sites": "only these MikroTik sites (comma-separated; default: all)",
+                         "inventory": INVENTORY_HELP,
+                         "dry_run": "log in and read each router, show what would be sent; "
+                         "send nothing"})
+def vpn_push_task(c: Context, sites: str | None = None, inventory: str = DEFAULT_INVENTORY,
+                  dry_run: bool = False) -> None:
+    """Send each MikroTik site its RouterOS script over SSH; per-site result; evidence."""
+    inv, _ = _vpn(inventory)
+    if not dry_run:
+        _ensure_secrets(inv, inventory)
+    codes = [x.strip() for x in sites.split(",") if x.strip()] if sites else None
+    try:
+        results = vpn_mikrotik.push(inv, codes, dry_run=dry_run)
+    except vpn_mikrotik.MikrotikError as exc:
+        ui.error(str(exc))
+        raise Exit(code=EXIT_INVALID) from None
+    except secretsmod.SecretsError as exc:
+        ui.error(str(exc))
+        raise Exit(code=EXIT_INVALID) from None
+    if not results:
+        ui.info(f"{inventory}/vpn.yml has no mikrotik-wireguard site")
+        return
+    for r in results:
+        if r["diff"] or dry_run:
+            print("\n".join(r["script"] if dry_run else [r["diff"]]))
+    path = vpn_status.write_push(results, inventory)
+    print(ui.table(["birim", "adres", "sonuç", "hata"],
+                   [[r["site"], f"{r['host']}:{r['port']}", r["status"], r["error"] or ""]
+                    for r in results]))
+    print(f"kayıt / evidence: {path.relative_to(REPO_ROOT)} (+ .html)")
+    if any(r["status"] in vpn_mikrotik.FAILED for r in results):
+        raise Exit(code=EXIT_FAILED)
+
+
+vpn = Collection("vpn", vpn_status_task, vpn_rotate_task, vpn_render_task, vpn_push_task)
 ns.add_collection(vpn)

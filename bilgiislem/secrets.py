@@ -137,6 +137,9 @@ def wanted(inv: Inventory) -> list[str]:
     if vpn is not None:
         out += [f"{VPN_WIREGUARD_KEYS}.{code}" for code in vpnplan.key_holders(vpn)]
         out += [f"{VPN_IPSEC_PSKS}.{s.code}" for s in vpn.sites if s.type == "ipsec-appliance"]
+        # a MikroTik site's router: the automation account vpn.push logs in with (by site)
+        out += [f"{NETWORK_PASSWORDS}.{s.code}" for s in vpn.sites
+                if s.type == "mikrotik-wireguard"]
     return out
 
 

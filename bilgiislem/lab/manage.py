@@ -337,6 +337,7 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
     if p.netsim:
         ui.step(f"waiting for the {len(p.netsim.devices)} simulated switches")
         _wait_netsim(p.netsim)
+    labnet.exempt_bridged_traffic(list(p.networks))
     routers = {ip for h in p.hosts if h.router for ip in h.all_ips} | {
         ip for a in p.appliances for ip in a.addresses}
     labnet.install_routes(labnet.gateway_routes(inv, routers))
@@ -487,6 +488,8 @@ def down(code: str, dry_run: bool = False, remove_image: bool = False) -> list[s
             done.append(n["name"])
             if not dry_run:
                 podman.run("network", "rm", n["name"])
+    if not dry_run:
+        labnet.remove_nat_exemptions()
     if remove_image:
         for img in podman.json_out("images", "--format", "json", "--filter",
                                    f"reference={image.REPOSITORY}"):

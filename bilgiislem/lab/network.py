@@ -2,10 +2,17 @@
 podman's bridges do not.
 
 - **Routes.** Every lab container's default route is the podman bridge (the lab host), so
-  apt works. A server must still reach the other sites through its network's gateway, as a
-  real server's default route would take it: each host gets a route to every internal prefix
-  of the other sites (and the VPN's tunnel subnet) through the inventory gateway of its
+  apt works. A server must still reach the other networks through its network's gateway, as
+  a real server's default route would take it: each host gets a route to every internal
+  prefix it is not on (and the VPN's tunnel subnet) through the inventory gateway of its
   network, when a lab host or appliance holds that gateway.
+- **No NAT inside a network.** With bridge netfilter on (``bridge-nf-call-iptables``), the
+  host's iptables see traffic that one lab bridge merely switches between two containers,
+  and podman's masquerade rule rewrites its source when the destination is off the bridge's
+  subnet: a workstation's packet to the centre would reach its gateway from the lab host's
+  address. Each lab bridge gets a rule that exempts bridged traffic from NAT (comment
+  ``bilgiislem-lab``); traffic the host routes between bridges is still masqueraded, which
+  is the NAT a remote unit behind a provider's modem sits behind.
 - **IPsec appliances.** A remote unit of type ``ipsec-appliance`` (a FortiGate in
   production) is a strongSwan container configured with the appliance side of the same
   connection (``bilgiislem.vpn.render.strongswan``), with blackhole routes for every internal
@@ -19,6 +26,8 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+import shlex
+import subprocess
 from dataclasses import dataclass
 
 from bilgiislem import secrets as secretsmod
@@ -128,8 +137,8 @@ def workstations(inv: Inventory, image_tag: str,
 
 def gateway_routes(inv: Inventory, routers: set[str]) -> dict[str, list[tuple[str, str]]]:
     """Per host container that routes nothing itself, (prefix, via) for every internal prefix
-    of the other sites, through its network's gateway when a lab machine holds it
-    (``routers``: the addresses of the gateways)."""
+    it is not on, through its network's gateway when a lab machine holds it (``routers``:
+    the addresses of the gateways)."""
     extra = [inv.vpn.tunnel_subnet] if inv.vpn is not None else []
     out: dict[str, list[tuple[str, str]]] = {}
     for h in inv.hosts:
@@ -139,9 +148,10 @@ def gateway_routes(inv: Inventory, routers: set[str]) -> dict[str, list[tuple[st
                     if inv.network(x.network).gateway in routers), None)
         if via is None:
             continue
+        own = {x.network for x in h.interfaces}
         out[CONTAINER_PREFIX + h.name] = [
             (n.cidr, via) for n in inv.networks
-            if n.purpose != "wan" and n.site != h.site] + [(p, via) for p in extra]
+            if n.purpose != "wan" and n.name not in own] + [(p, via) for p in extra]
     return out
 
 
@@ -150,6 +160,36 @@ def install_routes(routes: dict[str, list[tuple[str, str]]]) -> None:
         script = " && ".join(f"ip route replace {prefix} via {via}" for prefix, via in pairs)
         if script:
             podman.exec_(container, "sh", "-c", script)
+
+
+NAT_EXEMPT = ["-m", "physdev", "--physdev-is-bridged", "-m", "comment", "--comment",
+              "bilgiislem-lab", "-j", "RETURN"]
+
+
+def _iptables(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["iptables", "-t", "nat", *args], capture_output=True, text=True,
+                          check=False)
+
+
+def exempt_bridged_traffic(networks: list[str]) -> None:
+    """No NAT for traffic a lab bridge switches (see the module docstring); idempotent."""
+    for name in networks:
+        bridge = podman.run("network", "inspect", name, "--format",
+                            "{{.NetworkInterface}}").stdout.strip()
+        rule = ["POSTROUTING", "-o", bridge, *NAT_EXEMPT]
+        if _iptables("-C", *rule).returncode != 0:
+            res = _iptables("-I", *rule[:1], "1", *rule[1:])
+            if res.returncode != 0:
+                raise NetworkError(f"iptables could not exempt bridge {bridge} ({name}) from "
+                                   f"NAT: {res.stderr.strip()}")
+
+
+def remove_nat_exemptions() -> None:
+    """lab.down: the rules exempt_bridged_traffic added (by their comment)."""
+    listed = _iptables("-S", "POSTROUTING").stdout.splitlines()
+    for line in listed:
+        if "bilgiislem-lab" in line and line.startswith("-A POSTROUTING "):
+            _iptables("-D", *shlex.split(line)[1:])
 
 
 # --- containers ---------------------------------------------------------------------------------

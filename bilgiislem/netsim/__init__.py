@@ -1,10 +1,13 @@
-"""A stateful simulator of network switches that real client libraries (Netmiko) drive.
+"""A stateful simulator of network devices that real client libraries (Netmiko) drive.
 
-It stands in for the Cisco IOS and Huawei VRP switches the lab does not have: an SSH server
-(paramiko) per simulated device, a CLI that behaves like the vendor's (prompts, modes,
-abbreviations, errors with the caret line) and a configuration that is really kept: what is
-configured is what ``show running-config`` / ``display current-configuration`` prints, ``write
-memory`` / ``save`` persists it to the state directory, and a restart loads it back.
+It stands in for the Cisco IOS and Huawei VRP switches and the MikroTik routers the lab does
+not have: an SSH server (paramiko) per simulated device, a CLI that behaves like the vendor's
+(prompts, modes, abbreviations, errors with the caret line) and a configuration that is really
+kept: what is configured is what ``show running-config`` / ``display current-configuration``
+prints, ``write memory`` / ``save`` persists it to the state directory, and a restart loads it
+back. RouterOS 7 (``routeros.py``, its script language in ``ros_script.py``) keeps menus of
+items instead of configuration text, prints them with ``/export`` and saves every change at
+once; what is said below of accounts and faults holds for it too, the rest is IOS and VRP.
 
 Like the real devices, and so that a configuration tool meets what it will meet on them:
 

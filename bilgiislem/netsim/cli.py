@@ -130,9 +130,10 @@ class CliSession:
     DEFAULT_SOFTWARE: ClassVar[str]
     SSH_VERSION: ClassVar[str]  # what the SSH server announces
 
-    def __init__(self, state: DeviceState, *, privileged: bool = True) -> None:
+    def __init__(self, state: DeviceState, *, privileged: bool = True, user: str = "") -> None:
         self.state = state
         self.privileged = privileged
+        self.user = user  # who logged in (RouterOS shows it in the prompt)
         self.configuring = False
         self.path: list[Level] = []
         self.config_lines = 0  # applied in this session (for the drop fault)
@@ -182,6 +183,11 @@ class CliSession:
     def skip_when_loading(self, line: str) -> bool:
         """Lines of saved configuration that are decoration, not commands (``!``, ``end``)."""
         raise NotImplementedError
+
+    def add_ports(self, ports: Sequence[str]) -> None:
+        """Make sure the device's physical ports exist (a restart never loses a port)."""
+        for port in ports:
+            self.state.running.root.open_section(f"interface {port}")
 
     def refuse_removal(self, words: tuple[str, ...], line: str) -> None:
         """Raise MatchError or CommandError if removing ``words`` (typed as ``line``) is not

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-VENDORS = ("cisco_ios", "huawei")
+VENDORS = ("cisco_ios", "huawei", "mikrotik_routeros")  # Netmiko device types
 
 
 @dataclass

@@ -2,14 +2,15 @@
 
 ``<state-dir>/<name>/`` holds ``ssh_host_ed25519_key`` (made at the first start),
 ``startup-config`` (what ``write memory``/``save`` wrote, lines the device never shows
-included; loaded at every start) and ``running-config`` (a copy of the running configuration,
-written when a session leaves configuration mode and when the simulator stops; for debugging
-only, never read back). At the first start the vendor's initial configuration (the definition's
-``username``/``password`` as its local account) plus the definition's ``config`` becomes both
-running and startup configuration.
+included; on RouterOS, what every change left; loaded at every start) and ``running-config``
+(a copy of the running configuration, written when a session leaves configuration mode and
+when the simulator stops; for debugging only, never read back). At the first start the
+vendor's initial configuration (the definition's ``username``/``password`` as its local
+account) plus the definition's ``config`` becomes both running and startup configuration.
 
-Logins check the running configuration's local accounts (IOS ``username``, VRP ``local-user``):
-changing the password of an account changes what its next login needs.
+Logins check the running configuration's local accounts (IOS ``username``, VRP
+``local-user``, RouterOS ``/user``): changing the password of an account changes what its next
+login needs.
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ from bilgiislem.netsim.grammar import Grammar
 from bilgiislem.netsim.interfaces import expand_ports
 from bilgiislem.netsim.ios import IosSession
 from bilgiislem.netsim.passwords import verify
+from bilgiislem.netsim.routeros import RosSession
 from bilgiislem.netsim.vrp import VrpSession
 
-PERSONALITIES: dict[str, type[CliSession]] = {"cisco_ios": IosSession, "huawei": VrpSession}
+PERSONALITIES: dict[str, type[CliSession]] = {
+    "cisco_ios": IosSession, "huawei": VrpSession, "mikrotik_routeros": RosSession}
 HOST_KEY = "ssh_host_ed25519_key"
 STARTUP = "startup-config"
 RUNNING = "running-config"
@@ -60,8 +63,8 @@ class DeviceState:
         self.booted = time.time()
         self.host_key: paramiko.PKey | None = None
 
-    def session(self, *, privileged: bool = True) -> CliSession:
-        return self.personality(self, privileged=privileged)
+    def session(self, *, privileged: bool = True, user: str = "") -> CliSession:
+        return self.personality(self, privileged=privileged, user=user)
 
     def authenticate(self, username: str, password: str) -> bool:
         """Whether the running configuration has the account ``username`` with ``password``."""
@@ -74,7 +77,7 @@ class DeviceState:
         account says."""
         with self.lock:
             account = self.session().account(username)
-        return self.session(privileged=account is not None and account[1])
+        return self.session(privileged=account is not None and account[1], user=username)
 
     def boot(self) -> None:
         """Load the startup configuration (making the factory one at the first start)."""
@@ -90,8 +93,7 @@ class DeviceState:
                 session.load(text)
             except ValueError as e:
                 raise ValueError(f"device {self.spec.name}: {e}") from None
-            for port in self.ports:
-                self.running.root.open_section(f"interface {port}")
+            session.add_ports(self.ports)
             self.booted = time.time()
             if first:
                 self.save()

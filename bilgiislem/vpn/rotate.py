@@ -30,6 +30,7 @@ from typing import Any
 from bilgiislem import REPO_ROOT, ansible_run, htmlreport, ui
 from bilgiislem import secrets as secretsmod
 from bilgiislem.inventory import Inventory
+from bilgiislem.vpn import mikrotik
 from bilgiislem.vpn import plan as vpnplan
 from bilgiislem.vpn import status as vpnstatus
 
@@ -96,19 +97,20 @@ def run(inv: Inventory, inventory: str, arg: str, *, dry_run: bool = False) -> i
     changes = secretsmod.rotate_vpn_keys(inv, codes)
     ui.step(f"applying the new keys to {', '.join(hosts)}")
     deploy = ansible_run.playbook(PLAYBOOK, inv.root, limit=",".join(hosts))
-    mikrotik = [s.code for s in plan.sites if s.type == "mikrotik-wireguard"
-                and not s.public_key and (plan.hub_site in codes or s.code in codes)]
+    # a new hub key reaches every router; a router's own new key only its own
+    routers = [s.code for s in plan.sites if s.type == "mikrotik-wireguard"
+               and (plan.hub_site in codes or s.code in codes)]
     pushed: list[dict[str, Any]] = []
-    if mikrotik:
-        ui.step(f"pushing the new keys to the MikroTik routers of {', '.join(mikrotik)}")
-        pushed = push_mikrotik(inv, mikrotik)
+    if routers:
+        ui.step(f"pushing the new keys to the MikroTik routers of {', '.join(routers)}")
+        pushed = mikrotik.push(inv, routers, dry_run=False)
     ui.step("waiting for the rotated sites' tunnels")
     watched = ([s.code for s in plan.sites] if plan.hub_site in codes
                else [c for c in codes if c != plan.hub_site])
     after = _wait_up(inv, watched)
     down = [r["site"] for r in after["sites"] if r["site"] in watched and r["status"] != "up"]
     result = {
-        "sites": [{"site": c, "kind": kinds[c], **changes.get(c, {})} for c in codes],
+        "sites": [{**changes.get(c, {}), "site": c, "kind": kinds[c]} for c in codes],
         "skipped": skipped,
         "deployed_to": hosts,
         "deploy_ok": deploy.ok,
@@ -128,14 +130,8 @@ def run(inv: Inventory, inventory: str, arg: str, *, dry_run: bool = False) -> i
             ui.info(f"{r['site']}: new public key {r['new_public_key']}")
     print(vpnstatus.summary(after))
     print(f"kayıt / evidence: {path.relative_to(REPO_ROOT)} (+ .html)")
-    failed_push = [p for p in pushed if p.get("status") not in ("ok", "unchanged")]
+    failed_push = [p for p in pushed if p["status"] in mikrotik.FAILED]
     return 0 if deploy.ok and not down and not failed_push else 1
-
-
-def push_mikrotik(inv: Inventory, sites: list[str]) -> list[dict[str, Any]]:
-    """The MikroTik routers' new scripts, over Netmiko (wired when bilgiislem.vpn.mikrotik
-    lands)."""
-    raise NotImplementedError(f"MikroTik push of {', '.join(sites)}")
 
 
 def _wait_up(inv: Inventory, sites: list[str]) -> dict[str, Any]:

@@ -222,3 +222,18 @@ def summary(result: dict[str, Any]) -> str:
             f"{len(result['down'])} kapalı")
     return head + "\n" + ui.table(["birim", "tür", "tünel", "alınan/gönderilen bayt", "ping",
                                    "durum"], rows)
+
+
+def write_push(results: list[dict[str, Any]], inventory: str,
+               folder: Path = EVIDENCE) -> Path:
+    """Evidence of a vpn.push: per MikroTik site the result, the masked lines and diff."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    folder.mkdir(parents=True, exist_ok=True)
+    base = folder / f"{ansible_run.stamp(now)}-mikrotik"
+    data = {**ansible_run.provenance("vpn-push", inventory, now), "sites": results}
+    base.with_suffix(".json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+                                         encoding="utf-8")
+    env = htmlreport.environment(TEMPLATES, STYLE)
+    base.with_suffix(".html").write_text(env.get_template("mikrotik.html.j2").render(r=data),
+                                         encoding="utf-8")
+    return base.with_suffix(".json")

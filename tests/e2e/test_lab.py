@@ -4,6 +4,7 @@ deploy --check (0 changed, 0 failed). Run by `./scripts/invoke test` (marker: la
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import struct
@@ -78,14 +79,6 @@ def test_ntp_server_serves_time_and_clients_follow_it(deployed):
     assert server_ip in tracking, tracking
 
 
-def test_second_deploy_changes_nothing(deployed):
-    res = invoke("deploy", "--inventory", INVENTORY)
-    assert res.returncode == 0, res.stdout[-4000:]
-    recap = parse_recap(res.stdout)
-    assert recap and all(r.changed == 0 and r.failed == 0 for r in recap), \
-        _changed_tasks(res.stdout)
-
-
 def _changed_tasks(output: str) -> list[str]:
     """The TASK lines under which a host reported `changed`, to name what is not idempotent."""
     task, changed = "", set()
@@ -98,10 +91,14 @@ def _changed_tasks(output: str) -> list[str]:
 
 
 def test_check_mode_on_converged_lab_changes_nothing(deployed):
+    """The preview a sysadmin runs before every change reports nothing to do on the deployed
+    lab. (Each role's idempotence - a second apply with 0 changed - is its Molecule
+    scenario's; a second full apply of the lab would repeat it at 7 minutes of CI.)"""
     res = invoke("deploy", "--inventory", INVENTORY, "--check", "--diff")
     assert res.returncode == 0, res.stdout[-4000:]
     recap = parse_recap(res.stdout)
-    assert recap and all(r.changed == 0 and r.failed == 0 for r in recap), res.stdout[-3000:]
+    assert recap and all(r.changed == 0 and r.failed == 0 for r in recap), \
+        _changed_tasks(res.stdout)
 
 
 def _login(inv, user: str, key: Path, host: str, *extra: str) -> subprocess.CompletedProcess:
@@ -194,7 +191,12 @@ def test_a_change_that_cuts_ssh_is_reverted_automatically(deployed, tmp_path):
     restore the previous rules by itself and the run must say so."""
     inv = deployed
     target = "gw-itfaiye"
-    before = ssh(inv, target, "sudo", "nft", "list", "ruleset")
+
+    def ruleset() -> str:  # the VPN table counts its drops; the counts may move meanwhile
+        text = ssh(inv, target, "sudo", "nft", "list", "ruleset")
+        return re.sub(r"counter packets \d+ bytes \d+", "counter", text)
+
+    before = ruleset()
     extra = tmp_path / "cut-ssh.yml"
     extra.write_text("hardening_nftables_ssh_sources: [192.0.2.0/24]\n"
                      "hardening_guard_revert_after: 40\n"
@@ -214,7 +216,7 @@ def test_a_change_that_cuts_ssh_is_reverted_automatically(deployed, tmp_path):
     assert res.returncode != 0, res.stdout[-3000:]
     assert "GERİ ALINDI / REVERTED" in res.stdout, res.stdout[-4000:]
     # Reachable again on its own, with exactly the rules it had before.
-    assert ssh(inv, target, "sudo", "nft", "list", "ruleset") == before
+    assert ruleset() == before
     assert "192.0.2.0/24" not in before
     status = ssh(inv, target, "sudo", "/usr/local/sbin/bilgiislem-guard", "status")
     assert '"state": "reverted"' in status
