@@ -521,10 +521,7 @@ def vpn_rotate_task(c: Context, site: str, inventory: str = DEFAULT_INVENTORY,
         _ensure_secrets(inv, inventory)
     try:
         code = vpn_rotate.run(inv, inventory, site, dry_run=dry_run)
-    except vpn_rotate.RotateError as exc:
-        ui.error(str(exc))
-        raise Exit(code=EXIT_INVALID) from None
-    except secretsmod.SecretsError as exc:
+    except (vpn_rotate.RotateError, secretsmod.SecretsError) as exc:
         ui.error(str(exc))
         raise Exit(code=EXIT_INVALID) from None
     _net_exit(code)
@@ -578,10 +575,7 @@ def vpn_push_task(c: Context, sites: str | None = None, inventory: str = DEFAULT
     codes = [x.strip() for x in sites.split(",") if x.strip()] if sites else None
     try:
         results = vpn_mikrotik.push(inv, codes, dry_run=dry_run)
-    except vpn_mikrotik.MikrotikError as exc:
-        ui.error(str(exc))
-        raise Exit(code=EXIT_INVALID) from None
-    except secretsmod.SecretsError as exc:
+    except (vpn_mikrotik.MikrotikError, secretsmod.SecretsError) as exc:
         ui.error(str(exc))
         raise Exit(code=EXIT_INVALID) from None
     if not results:

@@ -118,15 +118,8 @@ def evaluate(inv: Inventory, ex: Exports) -> dict[str, Any]:
 
 def write(result: dict[str, Any], meta: dict[str, Any], now: dt.datetime,
           folder: Path = EVIDENCE) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    base = folder / f"{ansible_run.stamp(now)}-erisim"
-    data = {**meta, **result}
-    base.with_suffix(".json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
-                                         encoding="utf-8")
-    env = htmlreport.environment(TEMPLATES, STYLE)
-    base.with_suffix(".html").write_text(env.get_template("erisim.html.j2").render(r=data),
-                                         encoding="utf-8")
-    return base.with_suffix(".json")
+    return htmlreport.write_record(folder / f"{ansible_run.stamp(now)}-erisim",
+                                   {**meta, **result}, "erisim.html.j2", TEMPLATES, STYLE)
 
 
 def read_hosts(inv: Inventory) -> tuple[bool, Exports]:

@@ -31,10 +31,8 @@ import time
 import unicodedata
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
-import jinja2
 import paramiko
 from netmiko import BaseConnection, ConnectHandler
 from netmiko.exceptions import (
@@ -49,8 +47,8 @@ from bilgiislem.inventory import Inventory
 from bilgiislem.netops.backup import describe, disconnect
 from bilgiislem.netsim.ros_script import quote
 from bilgiislem.vpn.plan import WIREGUARD_KEYS, SitePlan, VpnPlan, build
+from bilgiislem.vpn.render import environment
 
-TEMPLATES = Path(__file__).parent / "templates"
 # One template per part of the script, in the order it runs: the firewall is in place before
 # the peer and the routes let any traffic through.
 FEATURES = ("header", "interface", "firewall", "tunnel", "routes", "check")
@@ -128,14 +126,6 @@ def _rules(site: SitePlan) -> list[dict[str, Any]]:
     return [{"comment": c, "chain": chain, "props": props} for c, chain, props in rules]
 
 
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
-                             undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
-    env.filters["ros"] = quote
-    return env
-
-
 def render(plan: VpnPlan, site: SitePlan, private_key: str | None, hub_public_key: str, *,
            mask: bool = False) -> str:
     """The RouterOS 7 script of a ``mikrotik-wireguard`` site.
@@ -162,7 +152,7 @@ def render(plan: VpnPlan, site: SitePlan, private_key: str | None, hub_public_ke
         # the filter rules that are not the script's (dynamic ones cannot be placed before)
         "others": f'!dynamic and !(comment~"^{MARK}")',
     }
-    env = _environment()
+    env = environment(ros=quote)
     return "".join(env.get_template(f"mikrotik/{feature}.rsc.j2").render(context)
                    for feature in FEATURES)
 

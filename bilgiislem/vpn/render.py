@@ -16,6 +16,7 @@ two in step): IKEv2, AES-256, SHA-256, DH group 14 with PFS, UDP encapsulation f
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -40,11 +41,13 @@ def _netmask(cidr: str) -> str:
     return f"{net.network_address} {net.netmask}"
 
 
-def _environment() -> jinja2.Environment:
+def environment(**filters: Callable[..., str]) -> jinja2.Environment:
+    """The Jinja environment of the device configurations (templates/<vendor>/): plain text,
+    strict about undefined values."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
-    env.filters["netmask"] = _netmask
+    env.filters.update(filters)
     return env
 
 
@@ -72,13 +75,13 @@ def _context(plan: VpnPlan, site: SitePlan, psk: str | None) -> dict[str, object
 
 def fortigate(plan: VpnPlan, site: SitePlan, psk: str | None = None) -> str:
     """FortiOS CLI for the site's FortiGate; ``psk`` None masks the pre-shared key."""
-    return _environment().get_template("fortigate/ipsec.conf.j2").render(
+    return environment(netmask=_netmask).get_template("fortigate/ipsec.conf.j2").render(
         _context(plan, site, psk))
 
 
 def strongswan(plan: VpnPlan, site: SitePlan, psk: str | None = None) -> str:
     """swanctl configuration of the appliance's side; ``psk`` None masks the key."""
-    return _environment().get_template("strongswan/appliance.conf.j2").render(
+    return environment(netmask=_netmask).get_template("strongswan/appliance.conf.j2").render(
         _context(plan, site, psk))
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -147,12 +146,6 @@ def _wait_up(inv: Inventory, sites: list[str]) -> dict[str, Any]:
 
 def write(result: dict[str, Any], meta: dict[str, Any], now: dt.datetime,
           folder: Path = vpnstatus.EVIDENCE) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    base = folder / f"{ansible_run.stamp(now)}-anahtar-yenileme"
-    data = {**meta, **result}
-    base.with_suffix(".json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
-                                         encoding="utf-8")
-    env = htmlreport.environment(vpnstatus.TEMPLATES, vpnstatus.STYLE)
-    base.with_suffix(".html").write_text(
-        env.get_template("anahtar-yenileme.html.j2").render(r=data), encoding="utf-8")
-    return base.with_suffix(".json")
+    return htmlreport.write_record(folder / f"{ansible_run.stamp(now)}-anahtar-yenileme",
+                                   {**meta, **result}, "anahtar-yenileme.html.j2",
+                                   vpnstatus.TEMPLATES, vpnstatus.STYLE)

@@ -174,15 +174,8 @@ def read_hub(inv: Inventory, plan: vpnplan.VpnPlan) -> dict[str, Any] | None:
 
 def write(result: dict[str, Any], meta: dict[str, Any], now: dt.datetime,
           folder: Path = EVIDENCE) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    base = folder / f"{ansible_run.stamp(now)}-durum"
-    data = {**meta, **result}
-    base.with_suffix(".json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
-                                         encoding="utf-8")
-    env = htmlreport.environment(TEMPLATES, STYLE)
-    base.with_suffix(".html").write_text(env.get_template("durum.html.j2").render(r=data),
-                                         encoding="utf-8")
-    return base.with_suffix(".json")
+    return htmlreport.write_record(folder / f"{ansible_run.stamp(now)}-durum",
+                                   {**meta, **result}, "durum.html.j2", TEMPLATES, STYLE)
 
 
 def check(inv: Inventory) -> dict[str, Any]:
@@ -228,12 +221,6 @@ def write_push(results: list[dict[str, Any]], inventory: str,
                folder: Path = EVIDENCE) -> Path:
     """Evidence of a vpn.push: per MikroTik site the result, the masked lines and diff."""
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    folder.mkdir(parents=True, exist_ok=True)
-    base = folder / f"{ansible_run.stamp(now)}-mikrotik"
     data = {**ansible_run.provenance("vpn-push", inventory, now), "sites": results}
-    base.with_suffix(".json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
-                                         encoding="utf-8")
-    env = htmlreport.environment(TEMPLATES, STYLE)
-    base.with_suffix(".html").write_text(env.get_template("mikrotik.html.j2").render(r=data),
-                                         encoding="utf-8")
-    return base.with_suffix(".json")
+    return htmlreport.write_record(folder / f"{ansible_run.stamp(now)}-mikrotik", data,
+                                   "mikrotik.html.j2", TEMPLATES, STYLE)
