@@ -164,33 +164,54 @@ def _wg_pid(inv: Inventory, host: str) -> str:
     return ssh(inv, host, "pgrep", "-x", "wireguard-go")
 
 
-def test_changed_prefix_and_removed_site_reach_the_running_hub(tunnels: Inventory,
-                                                               tmp_path: Path) -> None:
-    """githubixx/ansible-role-wireguard#147: routes must follow the data, without a restart."""
-    copy = inventory_copy(tmp_path)
-    _edit(copy / "networks.yml", lambda d: next(
+def _deploy_vpn(inventory: str) -> None:
+    res = invoke("deploy", "--inventory", inventory, "--playbook", "vpn")
+    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
+
+
+def _routes(inv: Inventory, host: str) -> str:
+    return ssh(inv, host, "ip", "-4", "route", "show", "dev", "wg0")
+
+
+def test_changed_prefix_and_removed_site_reach_the_running_tunnels(tunnels: Inventory,
+                                                                  tmp_path: Path) -> None:
+    """githubixx/ansible-role-wireguard#147: routes must follow the data, without a restart.
+    First the library's LAN grows to a /16: the hub's route, its peer's allowed IPs and its
+    policy, and the other spoke's route follow. Then the fire station leaves the VPN: its
+    peer, route and zone go from the hub."""
+    pids = {h: _wg_pid(tunnels, h) for h in ("gw-merkez", "gw-kutuphane", "gw-itfaiye")}
+    moved = inventory_copy(tmp_path / "moved")
+    _edit(moved / "networks.yml", lambda d: next(
         n for n in d["networks"] if n["name"] == "kutuphane-lan").update(cidr="10.20.0.0/16"))
-    _edit(copy / "vpn.yml", lambda d: d.update(
+    removed = inventory_copy(tmp_path / "removed")
+    _edit(removed / "vpn.yml", lambda d: d.update(
         sites=[s for s in d["sites"] if s["site"] != "itfaiye"], site_links=[]))
-    _edit(copy / "hosts.yml", lambda d: next(
+    _edit(removed / "hosts.yml", lambda d: next(
         h for h in d["hosts"] if h["name"] == "gw-itfaiye").update(roles=[]))
-    pids = {h: _wg_pid(tunnels, h) for h in ("gw-merkez", "gw-kutuphane")}
     try:
-        res = invoke("deploy", "--inventory", str(copy), "--playbook", "vpn")
-        assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
-        routes = ssh(tunnels, "gw-merkez", "ip", "-4", "route", "show", "dev", "wg0")
-        assert "10.20.0.0/16" in routes and "10.20.10.0/24" not in routes, routes
-        assert "10.30.10.0/24" not in routes, "the removed site's route is still there"
+        _deploy_vpn(str(moved))
+        for host in ("gw-merkez", "gw-itfaiye"):
+            routes = _routes(tunnels, host)
+            assert "10.20.0.0/16" in routes and "10.20.10.0/24" not in routes, (host, routes)
         peers = ssh(tunnels, "gw-merkez", "sudo", "wg", "show", "wg0", "allowed-ips")
-        assert "10.255.0.3/32" not in peers and "10.20.0.0/16" in peers, peers
+        assert "10.20.0.0/16" in peers and "10.20.10.0/24" not in peers, peers
         policy = ssh(tunnels, "gw-merkez", "sudo", "nft", "list", "chain", "inet",
                      "bilgiislem_vpn", "forward")
-        assert '"itfaiye"' not in policy and "10.20.0.0/16" in policy, policy
+        assert "10.20.0.0/16" in policy, policy
         assert {h: _wg_pid(tunnels, h) for h in pids} == pids, "a tunnel was restarted"
-        assert ping("kutuphane", SRV_LOG)
+        assert ping("kutuphane", SRV_LOG) and ping("itfaiye", ADDR["kutuphane"])
+
+        _deploy_vpn(str(removed))
+        assert "10.30.10.0/24" not in _routes(tunnels, "gw-merkez"), "the route is still there"
+        peers = ssh(tunnels, "gw-merkez", "sudo", "wg", "show", "wg0", "allowed-ips")
+        assert "10.255.0.3/32" not in peers, peers
+        policy = ssh(tunnels, "gw-merkez", "sudo", "nft", "list", "chain", "inet",
+                     "bilgiislem_vpn", "forward")
+        assert '"itfaiye"' not in policy, policy
+        assert _wg_pid(tunnels, "gw-merkez") == pids["gw-merkez"]
+        assert not ping("itfaiye", SRV_LOG), "the removed unit still reaches the centre"
     finally:
-        res = invoke("deploy", "--inventory", INVENTORY, "--playbook", "vpn")
-    assert res.returncode == 0, res.stdout[-4000:]
-    routes = ssh(tunnels, "gw-merkez", "ip", "-4", "route", "show", "dev", "wg0")
-    assert "10.20.10.0/24" in routes and "10.30.10.0/24" in routes, routes
+        _deploy_vpn(INVENTORY)
+    assert "10.20.10.0/24" in _routes(tunnels, "gw-merkez")
+    assert "10.30.10.0/24" in _routes(tunnels, "gw-merkez")
     assert wait_until(lambda: ping("itfaiye", SRV_LOG), 60)

@@ -457,3 +457,26 @@ def test_missing_content_is_a_missing_prerequisite(lab_inv, monkeypatch):
     assert hardening.run(lab_inv, "inventory/lab") == hardening.EXIT_PREREQ
     assert hardening.run(lab_inv, "inventory/lab",
                          datastream="/nonexistent/ds.xml") == hardening.EXIT_PREREQ
+
+
+def test_an_inconsistent_mirror_falls_back_to_the_pinned_package(tmp_path, monkeypatch):
+    """A mirror caught between two updates (its Release names a Packages.xz it does not
+    serve yet) and no cache: the pinned package is fetched and checked against its hash."""
+    deb = _deb({ssg.DATASTREAM_MEMBER: b"<ds/>"})
+    pinned = ssg.PackageEntry("9.9-1", "pool/main/s/x/ssg-debian_9.9-1_all.deb",
+                              ssg._sha256(deb), len(deb))
+
+    def stale(_mirror):
+        raise ssg.SsgError("trixie's Packages.xz does not match its Release file")
+
+    monkeypatch.setattr(ssg, "_resolve", stale)
+    monkeypatch.setattr(ssg, "PINNED", pinned)
+    monkeypatch.setattr(ssg, "_fetch", lambda url: deb)
+    said = []
+    content = ssg.ensure(said.append, cache=tmp_path, mirror="http://mirror")
+    assert content.version == "9.9-1" and content.datastream.read_bytes() == b"<ds/>"
+    assert "whose SHA-256 this repository keeps" in said[-2]
+    assert not (tmp_path / "index.json").exists()  # the mirror is asked again next time
+    monkeypatch.setattr(ssg, "_fetch", lambda url: deb + b"tampered")
+    with pytest.raises(ssg.SsgError, match="does not match the SHA-256"):
+        ssg.ensure(said.append, cache=tmp_path / "other", mirror="http://mirror")
