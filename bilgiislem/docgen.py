@@ -62,6 +62,9 @@ FILE_DOCS: dict[str, str] = {
     "vpn.yml": "The site-to-site VPN: the hub, the tunnel subnet, each remote unit's gateway "
     "(Linux WireGuard, MikroTik WireGuard or an IPsec appliance), what it may reach at the "
     "centre and which units may reach each other. See [vpn.md](vpn.md).",
+    "pbx.yml": "The telephone exchange: its host, the main number's menu, business hours "
+    "and holidays, ring groups per müdürlük, the operator's trunks and the phones to "
+    "provision. Extensions come from `personel.yml` (`dahili`). See [pbx.md](pbx.md).",
     "personel.yml": "Staff, as the personnel (İnsan Kaynakları) office exports them. The keys "
     "are Turkish, like the export. Usernames are derived by the rule in "
     "[inventory.md](inventory.md#kullanıcı-adı-kuralı--username-rule) unless "
@@ -133,6 +136,23 @@ FILE_CHECKS: dict[str, list[str]] = {
         "networks; `site_links` name two different sites of this file, each pair once",
         "with IPsec sites, `listen_port` is not 500 or 4500 (IKE)",
     ],
+    "pbx.yml": [
+        "`host` is the one host with role `pbx`; with that role in hosts.yml, pbx.yml must "
+        "exist",
+        "`main_number` and the ring groups' numbers are inside `extension_range`, and no two "
+        "of them or a `dahili` of someone still working here are the same (nor, with "
+        "`departed: ring_group`, the number of someone who left)",
+        "each ring group's müdürlük is a department, listed once, with at least one person "
+        "who has a `dahili` and has not left",
+        "`operator` and every menu target is a `dahili` of someone still working here or a "
+        "ring group's number; menu digits are unique",
+        "the recordings exist under `sesler/`; `close` is after `open`, and "
+        "`half_day_close` between them; holiday dates are unique",
+        "a trunk with `auth: register` has a `username`; trunk names and numbers are unique",
+        "a phone's person exists, has a `dahili` and has not left; its network is a voice "
+        "network; MAC addresses are unique",
+        "there is a voice network (`purpose: voice`) or `voice_networks` is given",
+    ],
     "personel.yml": [
         "`sicil_no`, `dahili` and `kullanici_adi` are unique",
         "`mudurluk` is a department code from municipality.yml",
@@ -157,6 +177,14 @@ TYPE_DOCS: dict[str, tuple[str, str]] = {
                       "number (`GigabitEthernet1/0/1-24`, `1-24` on HP ProCurve)"),
     "Platform": ("platform name", "lowercase ASCII words joined by `_` or `-`, as netmiko "
                  "device types (`cisco_ios`, `huawei_vrp`, `hp_procurve`)"),
+    "SoundFile": ("recording", "a file under the inventory's `sesler/` directory: `.wav` (8 kHz "
+                  "mono PCM), `.gsm`, `.ulaw`, `.alaw` or `.sln` (`sesler/karsilama.wav`)"),
+    "Clock": ("time of day", "HH:MM in 24 hours (`08:30`)"),
+    "MacAddress": ("MAC address", "six pairs of hex digits separated by `:`, `-` or `.`, or "
+                   "none (`80:5E:C0:11:22:33`)"),
+    "AddressBlock": ("IPv4 address or network", "an address (`203.0.113.5`, taken as /32) or "
+                     "a network without host bits (`203.0.113.0/28`)"),
+    "Number": ("telephone number", "an internal number from 100 to 99999 (`2050`)"),
     "IPv4": ("IPv4 address", "four numbers from 0 to 255 separated by dots (`10.10.20.15`)"),
     "Cidr": ("IPv4 network", "network address and prefix length, no host bits set, /30 or "
              "shorter (`10.10.20.0/24`)"),
@@ -253,6 +281,8 @@ FIELD_DOCS: dict[str, str] = {
     "Host.name": "Host name; also the Ansible inventory name.",
     "Host.site": "Site the host stands at.",
     "Host.roles": "What the host does; each role is an Ansible group that playbooks target.",
+    "Host.init_system": "`sysvinit`: a host without systemd (the lab's PBX on Debian sid); "
+    "roles common and hardening skip it, and it may carry role `pbx` only.",
     "Host.interfaces": "Network interfaces, one per network.",
     "Interface.network": "Network name from networks.yml.",
     "Interface.ip": "Address on that network.",
@@ -359,6 +389,61 @@ FIELD_DOCS: dict[str, str] = {
     "PortProfile.native": "Trunk: the untagged one (one of `vlans`); none: all tagged.",
     "PortProfile.edge": "Access: an end device - forwarding at once, BPDUs shut the port.",
     "PortProfile.port_security": "Access: most MAC addresses the port learns.",
+    # pbx.yml
+    "PbxFile.host": "The exchange: the host with role `pbx`.",
+    "PbxFile.main_number": "The main number: the menu in business hours, the after-hours "
+    "announcement otherwise. Calls to the trunks' numbers arrive here.",
+    "PbxFile.operator": "Where the menu sends 0, a wrong key and silence: an extension or a "
+    "ring group's number.",
+    "PbxFile.voice_networks": "Networks the phones are on: the only ones (with the trunks' "
+    "addresses) allowed to send SIP and fetch provisioning files; default: every network of "
+    "purpose `voice`.",
+    "PbxFile.departed": "The number of someone who left: `ring_group` forwards it to their "
+    "müdürlük's ring group, `release` frees it. Their phone can no longer register either way.",
+    "PbxFile.transport": "SIP transport: `udp` (5060) or `tls` (5061, with SRTP).",
+    "PbxFile.ring_groups": "Ring groups (çağrı grupları), one per müdürlük.",
+    "PbxFile.ivr": "The main number's voice menu.",
+    "PbxFile.business_hours": "When the menu answers.",
+    "PbxFile.after_hours": "Recording played out of hours, on weekends and holidays.",
+    "PbxFile.holidays": "Holidays beyond Turkey's public ones (which come from the calendar).",
+    "PbxFile.trunks": "The SIP operator's lines.",
+    "PbxFile.phones": "IP phones provisioned over HTTP from the exchange.",
+    "RingGroup.mudurluk": "The müdürlük (a department code); every extension of its staff "
+    "rings at once.",
+    "RingGroup.number": "The group's number.",
+    "RingGroup.ring_seconds": "How long the phones ring.",
+    "RingGroup.record": "Record the group's calls; off by default (calls are confidential). "
+    "Recorded calls are logged and marked `kayit` in the call records.",
+    "Ivr.greeting": "Recording of the menu (\"... için 1'e basın\").",
+    "Ivr.options": "The menu's keys.",
+    "Ivr.timeout_seconds": "How long to wait for a key before going to `operator`.",
+    "IvrOption.digit": "A key of the phone: 0-9, `*` or `#`.",
+    "IvrOption.target": "Where the key goes: an extension or a ring group's number.",
+    "BusinessHours.days": "Working days.",
+    "BusinessHours.open": "Opening time, HH:MM.",
+    "BusinessHours.close": "Closing time, HH:MM.",
+    "BusinessHours.half_day_close": "Closing time on half days (the eves of the bayrams, "
+    "28 October).",
+    "Holidays.extra": "Extra closed days: administrative leave bridge days, local holidays.",
+    "HolidayOverride.date": "The day, YYYY-MM-DD.",
+    "HolidayOverride.name": "What the day is (a comment in the dialplan).",
+    "HolidayOverride.half_day": "Closed only from `half_day_close`.",
+    "Trunk.name": "Trunk name; its password in the vault is `vault_pbx_trunk_passwords.<name>`.",
+    "Trunk.host": "The operator's SIP server.",
+    "Trunk.port": "Its SIP port.",
+    "Trunk.auth": "`ip`: the operator recognises the exchange by its address; `register`: "
+    "the exchange registers with `username` and the vault's password.",
+    "Trunk.username": "User name of a registering trunk.",
+    "Trunk.addresses": "The operator's signalling and media addresses: the only outside "
+    "sources allowed to send SIP and RTP.",
+    "Trunk.numbers": "The municipality's numbers on the trunk (DIDs); they reach "
+    "`main_number`.",
+    "Trunk.outbound_prefix": "The digit dialled before an outside number.",
+    "PhoneDevice.mac": "The phone's MAC address (the file it fetches is named by it).",
+    "PhoneDevice.vendor": "Whose provisioning file to write.",
+    "PhoneDevice.model": "The phone's model (written in the file's header).",
+    "PhoneDevice.sicil_no": "Whose extension the phone carries.",
+    "PhoneDevice.network": "The voice network (VLAN) the phone is on.",
     # personel.yml
     "PersonelFile.personel": "Every member of staff, including those who left.",
     "Kisi.sicil_no": "Personnel registry number.",
@@ -585,7 +670,8 @@ def render_schema_doc() -> str:
         "- Required files: " + ", ".join(f"`{f}`" for f in models.REQUIRED_FILES) + ".",
         "- Optional files: " + ", ".join(f"`{f}`" for f in optional)
         + " (a missing one counts as an empty list; without `backups.yml` nothing is backed "
-        "up, without `vpn.yml` there is no site-to-site VPN).",
+        "up, without `vpn.yml` there is no site-to-site VPN, without `pbx.yml` no telephone "
+        "exchange). Recordings the exchange plays go in the directory `sesler/`.",
         "- Also in the directory: " + ", ".join(f"`{f}`" for f in models.ANSIBLE_FILES)
         + " (`plugin: belediye`, read by Ansible) and, if there are secrets, "
         f"`{models.SECRETS_FILE}`, which must be encrypted with `ansible-vault`. "

@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from bilgiislem.inventory import Inventory, models
 from bilgiislem.inventory.ansible import service_accounts
+from bilgiislem.pbx import plan as pbxplan
 from bilgiislem.vpn import plan as vpnplan
 
 PASSWORDS = "vault_backup_passwords"
@@ -56,9 +57,12 @@ NETWORK_ADMIN_PASSWORDS = "vault_network_admin_passwords"
 # vpn.rotate replaces them; nothing else does.
 VPN_WIREGUARD_KEYS = vpnplan.WIREGUARD_KEYS
 VPN_IPSEC_PSKS = vpnplan.IPSEC_PSKS
+# The telephone exchange (pbx.yml): each extension's SIP password, by the person's sicil no
+# (kept when the person leaves: their extension is disabled, not their record).
+PBX_SIP_SECRETS = pbxplan.SIP_SECRETS
 MANAGED = (PASSWORDS, SSH_KEYS, DIRECTORY_ADMIN, INITIAL_PASSWORDS, SERVICE_PASSWORDS,
            NETWORK_PASSWORDS, NETWORK_SNMP_AUTH, NETWORK_SNMP_PRIV, NETWORK_ADMIN_PASSWORDS,
-           VPN_WIREGUARD_KEYS, VPN_IPSEC_PSKS)
+           VPN_WIREGUARD_KEYS, VPN_IPSEC_PSKS, PBX_SIP_SECRETS)
 KEY_COMMENT = "bilgiislem-yedek@{host}"
 PASSWORD_BYTES = 32  # token_urlsafe: 43 characters
 
@@ -140,6 +144,8 @@ def wanted(inv: Inventory) -> list[str]:
         # a MikroTik site's router: the automation account vpn.push logs in with (by site)
         out += [f"{NETWORK_PASSWORDS}.{s.code}" for s in vpn.sites
                 if s.type == "mikrotik-wireguard"]
+    if inv.pbx is not None:
+        out += [f"{PBX_SIP_SECRETS}.{k.sicil_no}" for k in pbxplan.extension_holders(inv)]
     return out
 
 
@@ -246,7 +252,7 @@ def ensure(inv: Inventory, *, dry_run: bool = False) -> list[str]:
             section[host] = new_ssh_key(host)
         elif var == VPN_WIREGUARD_KEYS:
             section[host] = new_wireguard_key()
-        elif var in (PASSWORDS, VPN_IPSEC_PSKS):
+        elif var in (PASSWORDS, VPN_IPSEC_PSKS, PBX_SIP_SECRETS):
             section[host] = new_password()
         else:
             section[host] = new_directory_password()

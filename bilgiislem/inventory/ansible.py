@@ -10,6 +10,7 @@ from typing import Any
 from bilgiislem import naming
 from bilgiislem.inventory import firewall, models
 from bilgiislem.inventory.loader import Inventory, load
+from bilgiislem.pbx import plan as pbxplan
 from bilgiislem.vpn import plan as vpnplan
 
 
@@ -30,6 +31,7 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
     mgmt_net = inv.network(host.management_network or host.interfaces[0].network)
     vpn = vpnplan.build(inv)
     vpn_ports = vpnplan.firewall_services(vpn, host.name) if vpn else ()
+    pbx_ports = pbxplan.firewall_services(inv, host.name)
     result: dict[str, Any] = {
         "ansible_host": inv.management_ip(host),
         "ansible_user": conn.user,
@@ -39,7 +41,7 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
         "interfaces": interfaces,
         # nftables: services of the host's roles, and where SSH may come from (the internal
         # networks plus the network Ansible reaches the host through).
-        "firewall_allow": firewall.allow_rules(host, internal, vpn_ports),
+        "firewall_allow": firewall.allow_rules(host, internal, (*vpn_ports, *pbx_ports)),
         "firewall_ssh_sources": sorted({*internal, mgmt_net.cidr}),
     }
     if "database" in host.roles:
@@ -50,6 +52,8 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
         result["backup_sets"] = backup_sets(inv, name)
     if "directory" in host.roles:
         result.update(directory_state(inv))
+    if "pbx" in host.roles and inv.pbx is not None:
+        result.update(pbxplan.host_vars(inv))
     if "mail_server" in host.roles:
         result.update(mail_state(inv))
         result["common_clamav_enabled"] = True  # clamd scans every message (clamav-milter)
@@ -212,9 +216,10 @@ def mail_state(inv: Inventory) -> dict[str, Any]:
 
 
 def host_groups(inv: Inventory, host: models.Host) -> list[str]:
-    """Ansible groups of a host: its roles, its site, central/remote, and backup_clients when
-    some backup set names it."""
-    groups = [*host.roles, f"site_{host.site.replace('-', '_')}", inv.site(host.site).type]
+    """Ansible groups of a host: its roles, its site, central/remote, init_systemd or
+    init_sysvinit, and backup_clients when some backup set names it."""
+    groups = [*host.roles, f"site_{host.site.replace('-', '_')}", inv.site(host.site).type,
+              f"init_{host.init_system}"]
     if host.name in inv.backup_clients():
         groups.append("backup_clients")
     return groups
@@ -265,7 +270,7 @@ def to_ansible(root: Path, vault: dict[str, Any] | None = None) -> dict[str, Any
     vault when the caller could read it (the VPN's public keys come from it)."""
     inv = load(root)
     m = inv.municipality
-    groups: set[str] = {"central", "remote", "backup_clients"}
+    groups: set[str] = {"central", "remote", "backup_clients", "init_systemd", "init_sysvinit"}
     hosts: dict[str, Any] = {}
     vpn = vpn_host_vars(inv, vault)
     for h in inv.hosts:
@@ -299,7 +304,7 @@ def unknown_limit_names(inv: Inventory, limit: str) -> list[tuple[str, str | Non
     Patterns with wildcards, regexes or ranges are left to Ansible.
     """
     known = {h.name for h in inv.hosts} | {g for h in inv.hosts for g in host_groups(inv, h)}
-    known |= {"all", "ungrouped", "backup_clients"}
+    known |= {"all", "ungrouped", "backup_clients", "init_systemd", "init_sysvinit"}
     out = []
     for part in re.split(r"[,:]", limit):
         name = part.strip().lstrip("!&")

@@ -70,6 +70,7 @@ def check(inv: Inventory, docs: dict[str, yamlio.YamlDoc]) -> list[Issue]:
     _host_databases(c, inv)
     _backups(c, inv)
     _vpn(c, inv)
+    _pbx(c, inv)
     return c.issues
 
 
@@ -200,6 +201,12 @@ def _hosts_and_devices(c: _Collector, inv: Inventory) -> None:
                           for j, x in enumerate(h.interfaces)), "interface network")
         for j, x in enumerate(h.interfaces):
             attach(fh, ("hosts", i, "interfaces", j), h.site, x.network, x.ip)
+        if h.init_system == "sysvinit" and set(h.roles) - {"pbx"}:
+            c.add(fh, ("hosts", i, "init_system"), h.init_system,
+                  f"host {h.name!r} has no systemd but roles that need it: "
+                  f"{', '.join(r for r in h.roles if r != 'pbx')}",
+                  "only role 'pbx' runs on a sysvinit host; give the other roles to a host "
+                  "with systemd")
         if h.management_network and h.management_network not in {x.network for x in
                                                                   h.interfaces}:
             c.add(fh, ("hosts", i, "management_network"), h.management_network,
@@ -703,3 +710,144 @@ def _vpn_access(c: _Collector, inv: Inventory, loc: Loc, values: list[str]) -> N
                   (f"did you mean {guess!r}? " if guess else "")
                   + f"use {', '.join(m_.VPN_ACCESS_KEYWORDS)}, or the name of a central host "
                   "or network")
+
+
+def _pbx(c: _Collector, inv: Inventory) -> None:
+    f = "pbx.yml"
+    p = inv.pbx
+    role_hosts = [(i, h) for i, h in enumerate(inv.hosts) if "pbx" in h.roles]
+    if p is None:
+        for i, h in role_hosts:
+            c.add("hosts.yml", ("hosts", i, "roles"), list(h.roles),
+                  f"host {h.name!r} has role 'pbx' but there is no pbx.yml",
+                  "describe the exchange in pbx.yml (see inventory/lab/pbx.yml), or remove "
+                  "'pbx' from the host's roles")
+        return
+    hosts = {h.name: h for h in reversed(inv.hosts)}  # a duplicate: the first counts
+    host = hosts.get(p.host)
+    if host is None:
+        c.unknown(f, ("host",), "host", p.host, hosts)
+    elif "pbx" not in host.roles:
+        c.add(f, ("host",), p.host, f"host {p.host!r} has no role 'pbx'",
+              "add 'pbx' to its roles in hosts.yml")
+    for i, h in role_hosts:
+        if h.name != p.host:
+            c.add("hosts.yml", ("hosts", i, "roles"), list(h.roles),
+                  f"host {h.name!r} has role 'pbx' but pbx.yml describes {p.host!r}",
+                  "this version has one exchange per municipality")
+
+    networks = {n.name: n for n in reversed(inv.networks)}
+    voice = [n.name for n in inv.networks if n.purpose == "voice"]
+    if p.voice_networks is None and not voice:
+        c.add(f, ("host",), p.host, "no network of purpose 'voice' for the phones",
+              "add the phones' VLAN to networks.yml with 'purpose: voice', or list the "
+              "networks phones are on under 'voice_networks:'")
+    for j, name in enumerate(p.voice_networks or []):
+        if name not in networks:
+            c.unknown(f, ("voice_networks", j), "network", name, networks)
+    c.duplicates(f, ((("voice_networks", j), n) for j, n in enumerate(p.voice_networks or [])),
+                 "voice network")
+    allowed_voice = set(p.voice_networks if p.voice_networks is not None else voice)
+
+    # One numbering plan: the people's extensions, the ring groups and the main number.
+    rng = inv.municipality.extension_range
+    numbers: dict[int, str] = {}
+    for i, k in enumerate(inv.personel):
+        if k.dahili is not None and k.durum != "ayrildi":
+            numbers.setdefault(k.dahili, f"personel.yml personel[{i}].dahili")
+    departed = {k.dahili for k in inv.personel if k.dahili is not None and k.durum == "ayrildi"}
+    own: list[tuple[Loc, int]] = [(("main_number",), p.main_number)]
+    own += [(("ring_groups", i, "number"), g.number) for i, g in enumerate(p.ring_groups)]
+    for loc, number in own:
+        if rng.first <= rng.last and not rng.first <= number <= rng.last:
+            c.add(f, loc, number, f"number {number} is outside the range "
+                  f"{rng.first}-{rng.last}", "see municipality.extension_range in "
+                  "municipality.yml")
+        elif number in numbers:
+            c.add(f, loc, number, f"number {number} is already used",
+                  f"{numbers[number]} has it; every extension, ring group and the main number "
+                  "need their own")
+        elif number in departed and p.departed == "ring_group":
+            c.add(f, loc, number, f"number {number} still belongs to a person who left",
+                  "with 'departed: ring_group' it forwards to their müdürlük; pick another "
+                  "number, or set 'departed: release'")
+        else:
+            numbers[number] = f"pbx.yml {loc_to_path(loc)}"
+
+    departments = {d.code for d in inv.municipality.departments}
+    with_phones = {k.mudurluk for k in inv.personel if k.dahili is not None
+                   and k.durum != "ayrildi"}
+    for i, g in enumerate(p.ring_groups):
+        if g.mudurluk not in departments:
+            c.unknown(f, ("ring_groups", i, "mudurluk"), "department", g.mudurluk, departments)
+        elif g.mudurluk not in with_phones:
+            c.add(f, ("ring_groups", i, "mudurluk"), g.mudurluk,
+                  f"ring group of müdürlük {g.mudurluk!r} has no phones",
+                  "nobody of that müdürlük in personel.yml has an extension (dahili) and is "
+                  "still working here; give someone a 'dahili:' or remove the group")
+    c.duplicates(f, ((("ring_groups", i, "mudurluk"), g.mudurluk)
+                     for i, g in enumerate(p.ring_groups)), "ring group müdürlük")
+
+    # A ring group whose number collides is reported once, above; it is still a target.
+    reachable = {n for n in numbers if n != p.main_number} | {g.number for g in p.ring_groups}
+    targets = [(("operator",), p.operator)]
+    targets += [(("ivr", "options", j, "target"), o.target) for j, o in enumerate(p.ivr.options)]
+    for loc, number in targets:
+        if number not in reachable:
+            c.add(f, loc, number, f"{number} is neither an extension nor a ring group",
+                  "use the 'dahili' of a person still working here, or a ring group's number")
+    c.duplicates(f, ((("ivr", "options", j, "digit"), o.digit)
+                     for j, o in enumerate(p.ivr.options)), "menu digit")
+
+    sounds = [(("ivr", "greeting"), p.ivr.greeting), (("after_hours",), p.after_hours)]
+    for loc, rel in sounds:
+        if not inv.resolve(rel).is_file():
+            c.add(f, loc, rel, f"sound file {rel!r} does not exist",
+                  f"put the recording at {rel} next to pbx.yml (8 kHz mono WAV), or fix the path")
+
+    bh = p.business_hours
+    if bh.open >= bh.close:
+        c.add(f, ("business_hours", "close"), bh.close,
+              f"closing time {bh.close} is not after opening time {bh.open}",
+              "business hours are within one day, e.g. open '08:30', close '17:30'")
+    elif not bh.open < bh.half_day_close <= bh.close:
+        c.add(f, ("business_hours", "half_day_close"), bh.half_day_close,
+              f"half-day closing time {bh.half_day_close} is not within {bh.open}-{bh.close}",
+              "a half day closes after opening and no later than a full day, e.g. '13:00'")
+    c.duplicates(f, ((("business_hours", "days", j), d) for j, d in enumerate(bh.days)), "day")
+    c.duplicates(f, ((("holidays", "extra", j, "date"), h.date.isoformat())
+                     for j, h in enumerate(p.holidays.extra)), "holiday date")
+
+    c.duplicates(f, ((("trunks", i, "name"), t.name) for i, t in enumerate(p.trunks)),
+                 "trunk name")
+    c.duplicates(f, ((("trunks", i, "numbers", j), n) for i, t in enumerate(p.trunks)
+                     for j, n in enumerate(t.numbers)), "trunk number")
+    for i, t in enumerate(p.trunks):
+        if t.auth == "register" and t.username is None:
+            c.add(f, ("trunks", i, "auth"), t.auth,
+                  f"trunk {t.name!r} registers but has no user name",
+                  "add 'username:' as the operator gave it (its password goes to the vault: "
+                  f"vault_pbx_trunk_passwords.{t.name})")
+
+    by_sicil = {k.sicil_no: k for k in reversed(inv.personel)}
+    c.duplicates(f, ((("phones", i, "mac"), ph.mac) for i, ph in enumerate(p.phones)),
+                 "MAC address")
+    for i, ph in enumerate(p.phones):
+        person = by_sicil.get(ph.sicil_no)
+        if person is None:
+            c.unknown(f, ("phones", i, "sicil_no"), "sicil no", ph.sicil_no, by_sicil)
+        elif person.dahili is None:
+            c.add(f, ("phones", i, "sicil_no"), ph.sicil_no,
+                  f"{person.ad} {person.soyad} has no extension (dahili)",
+                  "give the person a 'dahili:' in personel.yml, or assign the phone to "
+                  "someone who has one")
+        elif person.durum == "ayrildi":
+            c.add(f, ("phones", i, "sicil_no"), ph.sicil_no,
+                  f"{person.ad} {person.soyad} has left (durum: ayrildi)",
+                  "give the phone to someone else, or take it out of the list")
+        if ph.network not in networks:
+            c.unknown(f, ("phones", i, "network"), "network", ph.network, networks)
+        elif allowed_voice and ph.network not in allowed_voice:
+            c.add(f, ("phones", i, "network"), ph.network,
+                  f"network {ph.network!r} is not a voice network",
+                  f"phones are on the voice networks: {', '.join(sorted(allowed_voice))}")

@@ -19,6 +19,9 @@ class Service:
     proto: Literal["tcp", "udp"]
     port: int | str  # a number, or "first-last"
     scope: Literal["internal", "any"] = "internal"
+    # Who may connect, when narrower than the scope (the exchange's SIP: the voice networks
+    # and the trunks' addresses).
+    sources: tuple[str, ...] | None = None
 
 
 ROLE_SERVICES: dict[str, tuple[Service, ...]] = {
@@ -31,8 +34,7 @@ ROLE_SERVICES: dict[str, tuple[Service, ...]] = {
                   Service("global-catalog", "tcp", "3268-3269")),
     "dhcp_server": (Service("dhcp", "udp", 67),),
     "backup_server": (),  # clients reach the repository over SSH
-    "pbx": (Service("sip", "udp", 5060), Service("sip-tcp", "tcp", 5060),
-            Service("rtp", "udp", "10000-20000")),
+    "pbx": (),  # SIP, RTP and provisioning from pbx.yml: bilgiislem/pbx/plan.py
     "vpn_hub": (),  # the ports of vpn.yml: bilgiislem/vpn/plan.py firewall_services()
     "vpn_gateway": (),
     "nvr": (Service("rtsp", "tcp", 554), Service("nvr-web", "tcp", 443)),
@@ -62,13 +64,18 @@ def services(host: models.Host) -> list[Service]:
 def allow_rules(host: models.Host, internal: list[str],
                 extra: tuple[Service, ...] = ()) -> list[dict[str, object]]:
     """hardening_nftables_allow entries for the host (deduplicated, in order); ``extra``:
-    services that come from other data than the host's roles (the VPN's ports)."""
+    services that come from other data than the host's roles (the VPN's and the exchange's
+    ports)."""
     out: list[dict[str, object]] = []
     seen: set[tuple[str, object]] = set()
     for svc in [*services(host), *extra]:
         if (svc.proto, svc.port) in seen:
             continue
         seen.add((svc.proto, svc.port))
+        if svc.sources is not None:
+            sources = list(svc.sources)
+        else:
+            sources = list(internal) if svc.scope == "internal" else []
         out.append({"name": svc.name, "proto": svc.proto, "port": svc.port,
-                    "sources": list(internal) if svc.scope == "internal" else []})
+                    "sources": sources})
     return out

@@ -34,6 +34,7 @@ class Inventory:
     usernames: dict[str, str] = field(default_factory=dict)  # sicil_no -> username
     backups: models.BackupsFile | None = None  # None: no backups.yml, no backups declared
     vpn: models.VpnFile | None = None  # None: no vpn.yml, no site-to-site VPN
+    pbx: models.PbxFile | None = None  # None: no pbx.yml, no telephone exchange
 
     def network(self, name: str) -> models.Network:
         return next(n for n in self.networks if n.name == name)
@@ -47,6 +48,11 @@ class Inventory:
 
     def hosts_with_role(self, role: str) -> list[models.Host]:
         return [h for h in self.hosts if role in h.roles]
+
+    def servers(self) -> list[models.Host]:
+        """The hosts with systemd: those the roles common and hardening manage (a sysvinit
+        host, the lab's PBX, has neither their accounts nor their settings)."""
+        return [h for h in self.hosts if h.init_system == "systemd"]
 
     def host(self, name: str) -> models.Host:
         return next(h for h in self.hosts if h.name == name)
@@ -242,7 +248,7 @@ def _check_layout(root: Path) -> list[Issue]:
     for path in sorted(root.iterdir()):
         name = path.name
         if path.is_dir():
-            if name != "group_vars":
+            if name not in ("group_vars", models.SOUNDS_DIR):
                 issues.append(Issue(name, None, "(directory)", name,
                                     f"unexpected directory '{name}'",
                                     "data lives in the YAML files listed in docs/inventory.md"))
@@ -321,6 +327,7 @@ def load(root: str | Path, display: str | None = None) -> Inventory:
             personel=parsed["personel.yml"].personel,
             backups=parsed["backups.yml"],
             vpn=parsed["vpn.yml"],
+            pbx=parsed["pbx.yml"],
         )
         inv.usernames = naming.assign_usernames(
             [(k.sicil_no, k.ad, k.soyad, k.baslama, k.kullanici_adi) for k in inv.personel]

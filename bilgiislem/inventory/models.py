@@ -83,6 +83,18 @@ def _cidr(value: str) -> str:
     return value
 
 
+def _address_block(value: str) -> str:
+    """A source of traffic: an address (as /32) or a network of any size."""
+    try:
+        net = ipaddress.IPv4Network(value, strict=False)
+    except ValueError:
+        raise fail(f"{value!r} is not an IPv4 address or network",
+                   "e.g. 203.0.113.5/32 for one address, 203.0.113.0/28 for a range") from None
+    if "/" in value and str(net) != value:
+        raise fail(f"{value!r} has host bits set", f"the network address of that prefix is {net}")
+    return str(net)
+
+
 def _hostname(value: str) -> str:
     if not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", value):
         raise fail(
@@ -232,6 +244,7 @@ Slug = Annotated[StrictStr, AfterValidator(_slug)]
 Platform = Annotated[StrictStr, AfterValidator(_platform)]
 IPv4 = Annotated[StrictStr, AfterValidator(_ipv4)]
 Cidr = Annotated[StrictStr, AfterValidator(_cidr)]
+AddressBlock = Annotated[StrictStr, AfterValidator(_address_block)]
 HostName = Annotated[StrictStr, AfterValidator(_hostname)]
 Target = Annotated[StrictStr, AfterValidator(_fqdn_or_ip)]
 Domain = Annotated[StrictStr, AfterValidator(_domain)]
@@ -418,6 +431,10 @@ class Host(Strict):
     databases: list[Slug] = []
     # The database server of a host with role database: PostgreSQL or MariaDB (one per host).
     database_engine: DatabaseEngine = "postgresql"
+    # How the host runs its services. sysvinit: a host without systemd, such as the lab's PBX
+    # (Debian sid's Asterisk; sid's systemd does not start in a container here). The roles
+    # common and hardening need systemd and skip such a host; it may carry role pbx only.
+    init_system: Literal["systemd", "sysvinit"] = "systemd"
 
 
 class HostsFile(Strict):
@@ -708,6 +725,144 @@ class VpnFile(Strict):
     sites: list[VpnSite] = []
 
 
+# ---------------------------------------------------------------------------------------------
+# pbx.yml
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PHONE_VENDORS = ("yealink", "grandstream")
+
+
+def _clock(value: str) -> str:
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise fail(f"{value!r} is not a time of day", "write HH:MM in 24 hours, e.g. '08:30'")
+    return value
+
+
+def _mac(value: str) -> str:
+    bare = re.sub(r"[:.-]", "", value).lower()
+    if not re.fullmatch(r"[0-9a-f]{12}", bare):
+        raise fail(f"{value!r} is not a MAC address",
+                   "six pairs of hex digits, as on the phone's label, e.g. '80:5E:C0:11:22:33'")
+    return ":".join(bare[i:i + 2] for i in range(0, 12, 2))
+
+
+def _sound(value: str) -> str:
+    if not re.fullmatch(r"sesler/[\w-][\w.-]*\.(wav|gsm|ulaw|alaw|sln)", value):
+        raise fail(f"{value!r} is not a sound file of the inventory",
+                   "a file in the inventory's directory 'sesler', ending in .wav (8 kHz mono "
+                   "PCM), .gsm, .ulaw, .alaw or .sln, e.g. 'sesler/karsilama.wav'")
+    return value
+
+
+Clock = Annotated[StrictStr, AfterValidator(_clock)]
+MacAddress = Annotated[StrictStr, AfterValidator(_mac)]
+SoundFile = Annotated[StrictStr, AfterValidator(_sound)]
+Number = Annotated[StrictInt, Field(ge=100, le=99999)]
+
+
+class RingGroup(Strict):
+    """A müdürlük's ring group (çağrı grubu): every phone of its active staff rings at once."""
+    mudurluk: Slug
+    number: Number
+    ring_seconds: Annotated[StrictInt, Field(ge=5, le=300)] = 20
+    # Call recording: off by default (Efeler 10.8.4, calls are confidential). Turning it on is
+    # an explicit, logged decision: every recorded call is marked in its call record.
+    record: StrictBool = False
+
+
+def _key(value: str) -> str:
+    if not re.fullmatch(r"[0-9*#]", value):
+        raise fail(f"{value!r} is not a key of the phone", "one of 0-9, * or #, in quotes: '1'")
+    return value
+
+
+class IvrOption(Strict):
+    digit: Annotated[StrictStr, AfterValidator(_key)]
+    # An extension (dahili) or a ring group number.
+    target: Number
+
+
+class Ivr(Strict):
+    """The main number's voice menu ("Fen İşleri için 1'e basın...")."""
+    greeting: SoundFile
+    options: list[IvrOption] = []
+    timeout_seconds: Annotated[StrictInt, Field(ge=1, le=60)] = 8
+
+
+class BusinessHours(Strict):
+    days: Annotated[list[Literal[WEEKDAYS]], Field(min_length=1)] = [  # type: ignore[valid-type]
+        "mon", "tue", "wed", "thu", "fri"]
+    open: Clock = "08:30"
+    close: Clock = "17:30"
+    # Half days (arife, 28 October): the office closes at this time (holidays' half_day).
+    half_day_close: Clock = "13:00"
+
+
+class HolidayOverride(Strict):
+    date: date
+    name: Text
+    half_day: StrictBool = False
+
+
+class Holidays(Strict):
+    # Turkey's public holidays come from the holidays package (national days, Ramazan and
+    # Kurban Bayramı, their eves as half days); these are added: administrative leave (idari
+    # izin) bridge days, local holidays.
+    extra: list[HolidayOverride] = []
+
+
+class Trunk(Strict):
+    """The line to the SIP operator."""
+    name: Slug
+    host: Target
+    port: Port = 5060
+    # ip: the operator recognises the PBX by its address; register: the PBX registers with a
+    # user name and the password in the vault (vault_pbx_trunk_passwords.<name>).
+    auth: Literal["ip", "register"] = "ip"
+    username: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9_.+-]{1,64}$")] | None = None
+    # The operator's signalling and media addresses: the only outside sources allowed to
+    # send SIP and RTP to the PBX.
+    addresses: Annotated[list[AddressBlock], Field(min_length=1)]
+    # The municipality's numbers on this trunk (DIDs): calls to them reach the main number.
+    numbers: list[Annotated[StrictStr, Field(pattern=r"^\+?[0-9]{4,15}$")]] = []
+    # Dial this digit first to call out through the trunk.
+    outbound_prefix: Annotated[StrictStr, Field(pattern=r"^[0-9]$")] = "0"
+
+
+class PhoneDevice(Strict):
+    """An IP phone provisioned from the PBX host (its configuration by MAC address)."""
+    mac: MacAddress
+    vendor: Literal[PHONE_VENDORS]  # type: ignore[valid-type]
+    model: Text
+    sicil_no: Sicil  # the person whose extension the phone carries
+    network: Slug  # a voice network: the phone's VLAN
+
+
+class PbxFile(Strict):
+    # The host with role pbx.
+    host: HostName
+    # The IVR's number; calls from the trunks' numbers arrive here.
+    main_number: Number
+    # Where the IVR sends 0, a wrong digit and silence: an extension or a ring group number.
+    operator: Number
+    # Networks allowed to send SIP and RTP (besides the trunks); default: every network of
+    # purpose voice.
+    voice_networks: list[Slug] | None = None
+    # A departed person's extension: "ring_group" forwards it to their müdürlük's ring group;
+    # "release" frees the number (callers hear that it is not in use).
+    departed: Literal["ring_group", "release"] = "ring_group"
+    transport: Literal["udp", "tls"] = "udp"
+    ring_groups: list[RingGroup] = []
+    ivr: Ivr
+    business_hours: BusinessHours = BusinessHours()
+    # Played out of hours and on holidays, then the call ends (or goes to the operator's
+    # voicemail).
+    after_hours: SoundFile
+    holidays: Holidays = Holidays()
+    trunks: list[Trunk] = []
+    phones: list[PhoneDevice] = []
+
+
 FILES: dict[str, type[Strict]] = {
     "municipality.yml": MunicipalityFile,
     "sites.yml": SitesFile,
@@ -717,11 +872,14 @@ FILES: dict[str, type[Strict]] = {
     "personel.yml": PersonelFile,
     "backups.yml": BackupsFile,
     "vpn.yml": VpnFile,
+    "pbx.yml": PbxFile,
 }
 REQUIRED_FILES = ("municipality.yml", "sites.yml", "networks.yml", "hosts.yml")
 # Optional files whose absence turns a feature off (the Inventory holds None), rather than
 # counting as an empty list.
-FEATURE_FILES = ("backups.yml", "vpn.yml")
+FEATURE_FILES = ("backups.yml", "vpn.yml", "pbx.yml")
 # Files Ansible itself reads from the inventory directory.
 ANSIBLE_FILES = ("inventory.yml",)
 SECRETS_FILE = "group_vars/all/vault.yml"
+# Recordings the exchange plays (pbx.yml names them), next to the data files.
+SOUNDS_DIR = "sesler"

@@ -1,8 +1,12 @@
-"""The lab's base image: Debian 12 made with debootstrap and `podman import`, cached by recipe.
+"""The lab's images, made with debootstrap and `podman import`, cached by recipe.
+
+- the base image: Debian 12 with systemd, the servers of the lab and of Molecule;
+- the PBX image: Debian sid with sysvinit, for Asterisk (Debian 12 has no Asterisk package,
+  and sid's systemd does not start in a container here), and SIPp for the lab's phones.
 
 The tag carries a hash of the recipe (suite, package list, setup script, host apt settings),
-so the image is rebuilt only when the recipe changes, and an image left over from an earlier
-run is reused.
+so an image is rebuilt only when its recipe changes, and one left over from an earlier run is
+reused.
 """
 
 from __future__ import annotations
@@ -14,20 +18,45 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from bilgiislem.lab import podman
 
-SUITE = "bookworm"
-PACKAGES = ("systemd", "systemd-sysv", "dbus", "python3", "python3-apt", "sudo",
-            "openssh-server", "iproute2", "iputils-ping", "ca-certificates",
-            # the simulated switches (bilgiislem/netsim) run in a lab container
-            # (python3-cffi-backend named: debootstrap does not resolve the virtual package
-            # python3-bcrypt needs)
-            "python3-cffi-backend", "python3-paramiko", "python3-yaml")
-SETUP_SCRIPT = Path(__file__).with_name("image-setup.sh")
-REPOSITORY = "localhost/bilgiislem-base"
-AUTOMATION_USER = "ansible"  # created by image-setup.sh; the lab inventory connects as it
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str  # the image's repository: localhost/bilgiislem-<name>
+    suite: str
+    packages: tuple[str, ...]
+    setup_script: Path
+    what: str  # for progress messages
+
+    @property
+    def repository(self) -> str:
+        return f"localhost/bilgiislem-{self.name}"
+
+
+BASE = Recipe(
+    "base", "bookworm",
+    ("systemd", "systemd-sysv", "dbus", "python3", "python3-apt", "sudo",
+     "openssh-server", "iproute2", "iputils-ping", "ca-certificates",
+     # the simulated switches (bilgiislem/netsim) run in a lab container
+     # (python3-cffi-backend named: debootstrap does not resolve the virtual package
+     # python3-bcrypt needs)
+     "python3-cffi-backend", "python3-paramiko", "python3-yaml"),
+    Path(__file__).with_name("image-setup.sh"), "Debian 12, systemd")
+PBX = Recipe(
+    "pbx", "sid",
+    ("sysvinit-core", "python3", "python3-apt", "sudo", "openssh-server", "iproute2",
+     "iputils-ping", "ca-certificates", "procps", "curl",
+     # what role pbx installs, so that a run does not download it every time
+     "asterisk", "nginx", "fail2ban", "nftables", "python3-pyinotify",
+     # SIPp, the lab's phones
+     "sip-tester"),
+    Path(__file__).with_name("image-setup-sid.sh"), "Debian sid, sysvinit, Asterisk")
+REPOSITORY = BASE.repository
+AUTOMATION_USER = "ansible"  # created by the setup scripts; the lab inventory connects as it
 MIRROR = os.environ.get("BILGIISLEM_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 APT_CONF_DIR = Path("/etc/apt/apt.conf.d")
 
@@ -48,47 +77,49 @@ def _host_apt_settings() -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def recipe() -> dict[str, str]:
+def recipe(r: Recipe = BASE) -> dict[str, str]:
     return {
-        "suite": SUITE,
+        "suite": r.suite,
         "variant": "minbase",
-        "packages": ",".join(PACKAGES),
+        "packages": ",".join(r.packages),
         "mirror": MIRROR,
-        "setup": SETUP_SCRIPT.read_text(encoding="utf-8"),
+        "setup": r.setup_script.read_text(encoding="utf-8"),
         "apt": _host_apt_settings(),
     }
 
 
-def tag() -> str:
-    digest = hashlib.sha256(json.dumps(recipe(), sort_keys=True).encode()).hexdigest()[:12]
-    return f"{REPOSITORY}:{SUITE}-{digest}"
+def tag(r: Recipe = BASE) -> str:
+    digest = hashlib.sha256(json.dumps(recipe(r), sort_keys=True).encode()).hexdigest()[:12]
+    return f"{r.repository}:{r.suite}-{digest}"
 
 
-def ensure(say: Callable[[str], None], dry_run: bool = False) -> tuple[str, bool]:
+def ensure(say: Callable[[str], None], dry_run: bool = False,
+           r: Recipe = BASE) -> tuple[str, bool]:
     """Return (tag, built). Builds only when no image with this recipe exists."""
-    wanted = tag()
+    wanted = tag(r)
     if podman.image_exists(wanted):
-        say(f"base image {wanted} is cached")
+        say(f"{r.name} image {wanted} is cached")
         return wanted, False
     if dry_run:
-        say(f"would build base image {wanted} (debootstrap {SUITE}, about a minute)")
+        say(f"would build {r.name} image {wanted} (debootstrap {r.suite}, about a minute)")
         return wanted, True
     if not shutil.which("debootstrap"):
         raise podman.PodmanError("debootstrap is not installed: run `./scripts/invoke setup`")
     work = Path(tempfile.mkdtemp(prefix="bilgiislem-rootfs-", dir="/var/tmp"))
     try:
-        say(f"building base image {wanted}: debootstrap {SUITE} (about a minute)")
+        say(f"building {r.name} image {wanted}: debootstrap {r.suite} ({r.what}, about a "
+            "minute)")
         subprocess.run(
-            ["debootstrap", "--variant=minbase", f"--include={','.join(PACKAGES)}",
-             SUITE, str(work), MIRROR],
+            ["debootstrap", "--variant=minbase", f"--include={','.join(r.packages)}",
+             r.suite, str(work), MIRROR],
             check=True, capture_output=True,
         )
-        apt = recipe()["apt"]
+        apt = recipe(r)["apt"]
         if apt:
             (work / "etc/apt/apt.conf.d/90lab-host-acquire").write_text(apt, encoding="utf-8")
-        say("customising the root file system (automation account, SSH, units)")
+        say("customising the root file system (automation account, SSH, services)")
         subprocess.run(["chroot", str(work), "/bin/sh", "-s"], check=True,
-                       input=SETUP_SCRIPT.read_bytes(), capture_output=True)
+                       input=r.setup_script.read_bytes(), capture_output=True)
         say("importing into podman")
         tar = subprocess.Popen(["tar", "-C", str(work), "--numeric-owner", "-c", "."],
                                stdout=subprocess.PIPE)
@@ -107,20 +138,20 @@ def ensure(say: Callable[[str], None], dry_run: bool = False) -> tuple[str, bool
     except subprocess.CalledProcessError as exc:
         # debootstrap says what failed on stdout
         err = (exc.stderr or exc.stdout or b"").decode("utf-8", "replace")[-2000:]
-        raise podman.PodmanError(f"base image build failed: {' '.join(exc.cmd[:2])}: {err}") \
-            from exc
+        raise podman.PodmanError(f"{r.name} image build failed: {' '.join(exc.cmd[:2])}: "
+                                 f"{err}") from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    _prune_old(wanted, say)
+    _prune_old(wanted, say, r)
     return wanted, True
 
 
-def _prune_old(keep: str, say: Callable[[str], None]) -> None:
-    """Remove base images of older recipes that no container uses."""
+def _prune_old(keep: str, say: Callable[[str], None], r: Recipe) -> None:
+    """Remove images of older recipes that no container uses."""
     for img in podman.json_out("images", "--format", "json", "--filter",
-                               f"reference={REPOSITORY}"):
+                               f"reference={r.repository}"):
         names = img.get("Names") or []
         if keep in names:
             continue
         if podman.run("rmi", img["Id"], check=False).returncode == 0:
-            say(f"removed old base image {', '.join(names)}")
+            say(f"removed old {r.name} image {', '.join(names)}")

@@ -491,8 +491,8 @@ def down(code: str, dry_run: bool = False, remove_image: bool = False) -> list[s
     if not dry_run:
         labnet.remove_nat_exemptions()
     if remove_image:
-        for img in podman.json_out("images", "--format", "json", "--filter",
-                                   f"reference={image.REPOSITORY}"):
+        for img in [i for r in (image.BASE, image.PBX) for i in podman.json_out(
+                "images", "--format", "json", "--filter", f"reference={r.repository}")]:
             ui.info(f"{verb} image {', '.join(img.get('Names') or [img['Id']])}")
             done.append(img["Id"])
             if not dry_run:

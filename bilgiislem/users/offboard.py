@@ -76,7 +76,7 @@ def run(inv: Inventory, inventory: str, who: str, *, check: bool = False) -> int
                      "successor_can_read": bool(successor) and any(
                          successor in f["readers"] for f in handed)},
         "remaining_access": row["ihlal"],
-        "unread_hosts": sorted({h.name for h in inv.hosts} - set(servers)),
+        "unread_hosts": sorted({h.name for h in inv.servers()} - set(servers)),
     }
     record["ok"] = (applied.ok and read_ok and not row["ihlal"] and directory is not None
                     and not record["unread_hosts"])

@@ -131,7 +131,7 @@ def read_hosts(inv: Inventory) -> tuple[bool, Exports]:
 
 
 def run(inv: Inventory, inventory: str, *, dry_run: bool = False) -> int:
-    hosts = [h.name for h in inv.hosts]
+    hosts = [h.name for h in inv.servers()]
     if dry_run:
         dcs = ", ".join(h.name for h in inv.hosts_with_role("directory")) or "no host"
         ui.info(f"would read the directory on {dcs} and the admin accounts on {len(hosts)} "

@@ -49,7 +49,7 @@ def test_first_deploy_converges(fresh_lab, first_deploy):
 
 def test_hosts_answer_real_clients(deployed):
     inv = deployed
-    for h in inv.hosts:
+    for h in inv.servers():
         assert ssh(inv, h.name, "hostname", "-f") == f"{h.name}.{inv.municipality.domain}"
         assert ssh(inv, h.name, "date", "+%Z%z") == "+03+0300"
         assert ssh(inv, h.name, "sh", "-c", "'. /etc/default/locale; echo $LANG'") == \

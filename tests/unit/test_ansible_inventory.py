@@ -19,7 +19,10 @@ def test_groups_and_membership():
         data["groups"]
     )
     assert data["hosts"]["srv-log"]["groups"] == [
-        "ntp_server", "log_collector", "site_merkez", "central", "backup_clients"]
+        "ntp_server", "log_collector", "site_merkez", "central", "init_systemd", "backup_clients"]
+    # the PBX runs without systemd: common and hardening leave out init_sysvinit
+    assert data["hosts"]["srv-pbx"]["groups"] == [
+        "pbx", "site_merkez", "central", "init_sysvinit"]
 
 
 def test_host_vars_come_from_the_model():

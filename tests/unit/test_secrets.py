@@ -45,7 +45,9 @@ EXPECTED = ["vault_backup_passwords.srv-log", "vault_backup_passwords.srv-db",
             # the VPN: a WireGuard key pair for the hub (its site's code) and each Linux
             # spoke, a pre-shared key for the IPsec appliance
             "vault_vpn_wireguard_keys.merkez", "vault_vpn_wireguard_keys.kutuphane",
-            "vault_vpn_wireguard_keys.itfaiye", "vault_vpn_ipsec_psks.aritma"]
+            "vault_vpn_wireguard_keys.itfaiye", "vault_vpn_ipsec_psks.aritma",
+            # the exchange: a SIP password per extension of someone who has not left
+            *(f"vault_pbx_sip_secrets.{s}" for s in ("1001", "1002", "1003", "1004", "1005"))]
 
 
 def test_ensure_adds_what_is_missing_encrypted(inv_root: Path) -> None:
@@ -132,7 +134,8 @@ def test_no_backups_directory_or_switches_need_no_vault(inv_root: Path) -> None:
                      encoding="utf-8")
     (inv_root / "devices.yml").write_text("---\ndevices: []\n", encoding="utf-8")
     (inv_root / "vpn.yml").unlink()
-    hosts.write_text(re.sub(r"roles: \[vpn_(hub|gateway)\]", "roles: []",
+    (inv_root / "pbx.yml").unlink()
+    hosts.write_text(re.sub(r"roles: \[(vpn_hub|vpn_gateway|pbx)\]", "roles: []",
                             hosts.read_text(encoding="utf-8")), encoding="utf-8")
     (inv_root.parent.parent / ".lab" / "vault-password").unlink()
     inv = load(inv_root)

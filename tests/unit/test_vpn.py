@@ -38,10 +38,10 @@ def test_hub_peers_allow_each_site_its_tunnel_address_and_lans(plan: vpnplan.Vpn
         ("itfaiye", "I", ["10.255.0.3/32", "10.30.10.0/24"], None)]  # behind NAT
     (conn,) = hub["vpn_ipsec_connections"]
     assert (conn["local_address"], conn["remote_address"]) == ("198.51.100.10", "198.51.100.23")
-    # one child per pair: the centre's three networks and the plant's LAN (no link)
+    # one child per pair: the centre's four networks and the plant's LAN (no link)
     assert [(c["local_ts"], c["remote_ts"]) for c in conn["children"]] == [
         ("10.10.10.0/24", "10.40.10.0/24"), ("10.10.20.0/24", "10.40.10.0/24"),
-        ("10.10.99.0/24", "10.40.10.0/24")]
+        ("10.10.99.0/24", "10.40.10.0/24"), ("10.10.30.0/24", "10.40.10.0/24")]
 
 
 def test_hub_zones_follow_access_and_site_links(plan: vpnplan.VpnPlan) -> None:
@@ -68,12 +68,13 @@ def test_spoke_sends_every_internal_prefix_through_the_tunnel(plan: vpnplan.VpnP
     (hub,) = spoke["vpn_wireguard_peers"]
     assert hub["public_key"] == "H" and hub["keepalive"] == 25
     assert hub["allowed_ips"] == ["10.255.0.0/24", "10.10.10.0/24", "10.10.20.0/24",
-                                  "10.20.10.0/24", "10.10.99.0/24", "10.40.10.0/24"]
+                                  "10.20.10.0/24", "10.10.99.0/24", "10.40.10.0/24",
+                                  "10.10.30.0/24"]
     first, rest = spoke["vpn_firewall_zones"]
     # the centre and the linked library reach the fire station's LAN (the library's tunnel
     # address is inside the tunnel subnet: merged); no other unit does
-    assert first["sources"] == ["10.10.10.0/24", "10.10.20.0/24", "10.10.99.0/24",
-                                "10.20.10.0/24", "10.255.0.0/24"]
+    assert first["sources"] == ["10.10.10.0/24", "10.10.20.0/24", "10.10.30.0/24",
+                                "10.10.99.0/24", "10.20.10.0/24", "10.255.0.0/24"]
     assert first["allow"] == [{"to": "10.30.10.0/24", "comment": "LAN: itfaiye-lan"}]
     assert rest["allow"] == []
 
@@ -193,8 +194,8 @@ def test_status_marks_stale_handshakes_and_missing_children_down(
     assert rows["kutuphane"]["status"] == "up" and rows["kutuphane"]["rtt_ms"] == 0.5
     assert rows["itfaiye"]["problems"] == ["son el sıkışma 10 dk önce (sınır 5 dk)"]
     assert rows["itfaiye"]["seen_at"] == "198.51.100.254:40001"
-    assert rows["aritma"]["children"] == "2/3"
-    assert rows["aritma"]["problems"] == ["çocuk SA 2/3 kurulu", "ping yanıtsız"]
+    assert rows["aritma"]["children"] == "2/4"
+    assert rows["aritma"]["problems"] == ["çocuk SA 2/4 kurulu", "ping yanıtsız"]
     assert result["down"] == ["itfaiye", "aritma"]
     unread = status.evaluate(load(LAB), plan, None, {})
     assert unread["down"] == ["kutuphane", "itfaiye", "aritma"] and not unread["hub_read"]

@@ -17,17 +17,19 @@ set [find name=wg-merkez] listen-port=51820 mtu=1420 private-key="YmlsZ2lpc2xlbS
 # The forward rules exclude each other, so their order does not matter. A missing rule is
 # added before the first rule that is not the script's: above the router's own rules.
 /ip firewall address-list
-remove [find where list="bilgiislem-vpn-izinli" and address!=10.10.10.0/24 and address!=10.10.20.0/24 and address!=10.10.99.0/24 and address!=10.255.0.0/24]
+remove [find where list="bilgiislem-vpn-izinli" and address!=10.10.10.0/24 and address!=10.10.20.0/24 and address!=10.10.30.0/24 and address!=10.10.99.0/24 and address!=10.255.0.0/24]
 :if ([:len [find list=bilgiislem-vpn-izinli address=10.10.10.0/24]] = 0) do={ add list=bilgiislem-vpn-izinli address=10.10.10.0/24 comment=bilgiislem-vpn }
 :if ([:len [find list=bilgiislem-vpn-izinli address=10.10.20.0/24]] = 0) do={ add list=bilgiislem-vpn-izinli address=10.10.20.0/24 comment=bilgiislem-vpn }
+:if ([:len [find list=bilgiislem-vpn-izinli address=10.10.30.0/24]] = 0) do={ add list=bilgiislem-vpn-izinli address=10.10.30.0/24 comment=bilgiislem-vpn }
 :if ([:len [find list=bilgiislem-vpn-izinli address=10.10.99.0/24]] = 0) do={ add list=bilgiislem-vpn-izinli address=10.10.99.0/24 comment=bilgiislem-vpn }
 :if ([:len [find list=bilgiislem-vpn-izinli address=10.255.0.0/24]] = 0) do={ add list=bilgiislem-vpn-izinli address=10.255.0.0/24 comment=bilgiislem-vpn }
 remove [find where list="bilgiislem-vpn-lan" and address!=10.60.10.0/24 and address!=10.60.30.0/24]
 :if ([:len [find list=bilgiislem-vpn-lan address=10.60.10.0/24]] = 0) do={ add list=bilgiislem-vpn-lan address=10.60.10.0/24 comment=bilgiislem-vpn }
 :if ([:len [find list=bilgiislem-vpn-lan address=10.60.30.0/24]] = 0) do={ add list=bilgiislem-vpn-lan address=10.60.30.0/24 comment=bilgiislem-vpn }
-remove [find where list="bilgiislem-vpn-yonetim" and address!=10.10.10.0/24 and address!=10.10.20.0/24 and address!=10.10.99.0/24]
+remove [find where list="bilgiislem-vpn-yonetim" and address!=10.10.10.0/24 and address!=10.10.20.0/24 and address!=10.10.30.0/24 and address!=10.10.99.0/24]
 :if ([:len [find list=bilgiislem-vpn-yonetim address=10.10.10.0/24]] = 0) do={ add list=bilgiislem-vpn-yonetim address=10.10.10.0/24 comment=bilgiislem-vpn }
 :if ([:len [find list=bilgiislem-vpn-yonetim address=10.10.20.0/24]] = 0) do={ add list=bilgiislem-vpn-yonetim address=10.10.20.0/24 comment=bilgiislem-vpn }
+:if ([:len [find list=bilgiislem-vpn-yonetim address=10.10.30.0/24]] = 0) do={ add list=bilgiislem-vpn-yonetim address=10.10.30.0/24 comment=bilgiislem-vpn }
 :if ([:len [find list=bilgiislem-vpn-yonetim address=10.10.99.0/24]] = 0) do={ add list=bilgiislem-vpn-yonetim address=10.10.99.0/24 comment=bilgiislem-vpn }
 /ip firewall filter
 remove [find where comment~"^bilgiislem-vpn" and comment!="bilgiislem-vpn: izin" and comment!="bilgiislem-vpn: izinsiz kaynak" and comment!="bilgiislem-vpn: LAN disi" and comment!="bilgiislem-vpn: SSH"]
@@ -46,18 +48,19 @@ set [find comment="bilgiislem-vpn: SSH"] chain=input action=accept in-interface=
 set [find interface=wg-merkez comment=bilgiislem-vpn] address=10.255.0.5/24
 /interface wireguard peers
 :if ([:len [find interface=wg-merkez comment=bilgiislem-vpn]] = 0) do={ add interface=wg-merkez public-key="cOc3KCwZE5ICtJE6X/SbpWg+bao5Gn4ObfrpjbtAxgc=" comment=bilgiislem-vpn }
-set [find interface=wg-merkez comment=bilgiislem-vpn] public-key="cOc3KCwZE5ICtJE6X/SbpWg+bao5Gn4ObfrpjbtAxgc=" endpoint-address=198.51.100.10 endpoint-port=51820 allowed-address=10.255.0.0/24,10.10.10.0/24,10.10.20.0/24,10.20.10.0/24,10.30.10.0/24,10.10.99.0/24,10.40.10.0/24,10.50.10.0/24 persistent-keepalive=25s
+set [find interface=wg-merkez comment=bilgiislem-vpn] public-key="cOc3KCwZE5ICtJE6X/SbpWg+bao5Gn4ObfrpjbtAxgc=" endpoint-address=198.51.100.10 endpoint-port=51820 allowed-address=10.255.0.0/24,10.10.10.0/24,10.10.20.0/24,10.20.10.0/24,10.30.10.0/24,10.10.99.0/24,10.40.10.0/24,10.10.30.0/24,10.50.10.0/24 persistent-keepalive=25s
 #
 # Routes: every internal prefix that is not the site's own goes into the tunnel (the tunnel
 # subnet is the interface's own).
 /ip route
-remove [find where comment="bilgiislem-vpn" and dst-address!=10.10.10.0/24 and dst-address!=10.10.20.0/24 and dst-address!=10.20.10.0/24 and dst-address!=10.30.10.0/24 and dst-address!=10.10.99.0/24 and dst-address!=10.40.10.0/24 and dst-address!=10.50.10.0/24]
+remove [find where comment="bilgiislem-vpn" and dst-address!=10.10.10.0/24 and dst-address!=10.10.20.0/24 and dst-address!=10.20.10.0/24 and dst-address!=10.30.10.0/24 and dst-address!=10.10.99.0/24 and dst-address!=10.40.10.0/24 and dst-address!=10.10.30.0/24 and dst-address!=10.50.10.0/24]
 :if ([:len [find dst-address=10.10.10.0/24 comment=bilgiislem-vpn]] = 0) do={ add dst-address=10.10.10.0/24 gateway=wg-merkez comment=bilgiislem-vpn }
 :if ([:len [find dst-address=10.10.20.0/24 comment=bilgiislem-vpn]] = 0) do={ add dst-address=10.10.20.0/24 gateway=wg-merkez comment=bilgiislem-vpn }
 :if ([:len [find dst-address=10.20.10.0/24 comment=bilgiislem-vpn]] = 0) do={ add dst-address=10.20.10.0/24 gateway=wg-merkez comment=bilgiislem-vpn }
 :if ([:len [find dst-address=10.30.10.0/24 comment=bilgiislem-vpn]] = 0) do={ add dst-address=10.30.10.0/24 gateway=wg-merkez comment=bilgiislem-vpn }
 :if ([:len [find dst-address=10.10.99.0/24 comment=bilgiislem-vpn]] = 0) do={ add dst-address=10.10.99.0/24 gateway=wg-merkez comment=bilgiislem-vpn }
 :if ([:len [find dst-address=10.40.10.0/24 comment=bilgiislem-vpn]] = 0) do={ add dst-address=10.40.10.0/24 gateway=wg-merkez comment=bilgiislem-vpn }
+:if ([:len [find dst-address=10.10.30.0/24 comment=bilgiislem-vpn]] = 0) do={ add dst-address=10.10.30.0/24 gateway=wg-merkez comment=bilgiislem-vpn }
 :if ([:len [find dst-address=10.50.10.0/24 comment=bilgiislem-vpn]] = 0) do={ add dst-address=10.50.10.0/24 gateway=wg-merkez comment=bilgiislem-vpn }
 set [find comment=bilgiislem-vpn] gateway=wg-merkez
 #

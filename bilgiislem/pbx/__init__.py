@@ -1,0 +1,1 @@
+"""Telephone exchange (Asterisk) planned from the inventory, phone provisioning."""
