@@ -595,3 +595,65 @@ def vpn_push_task(c: Context, sites: str | None = None, inventory: str = DEFAULT
 
 vpn = Collection("vpn", vpn_status_task, vpn_rotate_task, vpn_render_task, vpn_push_task)
 ns.add_collection(vpn)
+
+
+# --- telephone exchange ------------------------------------------------------------------------
+
+import datetime  # noqa: E402
+
+from bilgiislem.pbx import plan as pbx_plan  # noqa: E402
+from bilgiislem.pbx import provision as pbx_provision  # noqa: E402
+
+
+def _pbx(inventory: str) -> Inventory:
+    inv = _validated(inventory)
+    if inv.pbx is None:
+        ui.error(f"{inventory} has no pbx.yml: describe the exchange there "
+                 "(see inventory/lab/pbx.yml)")
+        raise Exit(code=EXIT_INVALID)
+    return inv
+
+
+@task(name="phones", help={"inventory": INVENTORY_HELP,
+                           "show_secrets": "print the SIP passwords instead of ********"})
+def pbx_phones_task(c: Context, inventory: str = DEFAULT_INVENTORY,
+                    show_secrets: bool = False) -> None:
+    """Print each phone's provisioning file as the exchange serves it (passwords masked)."""
+    inv = _pbx(inventory)
+    secrets = {}
+    if show_secrets:
+        try:
+            secrets = secretsmod.read(inv).get(pbx_plan.SIP_SECRETS) or {}
+        except secretsmod.SecretsError as exc:
+            ui.error(str(exc))
+            raise Exit(code=EXIT_INVALID) from None
+    for phone in pbx_plan.phones(inv):
+        fields = {k: v for k, v in phone.items() if k in pbx_provision.Phone.__dataclass_fields__}
+        secret = secrets.get(phone["sicil_no"], "")
+        if show_secrets and not secret:
+            ui.warn(f"{phone['file']}: no SIP password in the vault yet (run ./scripts/invoke "
+                    "secrets)")
+        text = pbx_provision.render(
+            pbx_provision.Phone(**{**fields, "ntp_servers": tuple(fields["ntp_servers"]),
+                                   "secret": secret}), show_secrets=show_secrets)
+        print(f"# --- {phone['file']} ({phone['model']}, dahili {phone['extension']})")
+        print(text, end="")
+
+
+@task(name="holidays", help={"inventory": INVENTORY_HELP,
+                             "year": "the year (default: this one)"})
+def pbx_holidays_task(c: Context, year: int = 0, inventory: str = DEFAULT_INVENTORY) -> None:
+    """The days the main number plays the after-hours announcement (all day or from the
+    half-day closing time): Turkey's public holidays and pbx.yml's extra days."""
+    inv = _pbx(inventory)
+    assert inv.pbx is not None
+    year = year or datetime.date.today().year
+    close = inv.pbx.business_hours.half_day_close
+    for h in pbx_plan.holidays(inv, [year]):
+        when = f"{close}'dan sonra kapalı" if h.half_day else "tüm gün kapalı"
+        day = ("Pzt", "Sal", "Çar", "Per", "Cum", "Cmt", "Paz")[h.date.weekday()]
+        print(f"{h.date.isoformat()}  {day}  {when:<24}  {h.name}")
+
+
+pbx = Collection("pbx", pbx_phones_task, pbx_holidays_task)
+ns.add_collection(pbx)

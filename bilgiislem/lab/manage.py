@@ -68,6 +68,7 @@ class HostSpec:
     all_ips: tuple[str, ...]
     spec: str  # hash of everything the container is created from
     router: bool = False  # a VPN gateway: TUN device and forwarding (labnet.ROUTER_ARGS)
+    init: str = "systemd"  # or "sysvinit" (the PBX image)
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,9 @@ def netsim_plan(inv: Inventory, image_tag: str, passwords: dict[str, str]) -> Ne
                       tuple(devices), spec)
 
 
-def plan(inv: Inventory, image_tag: str) -> Plan:
+def plan(inv: Inventory, image_tag: str, pbx_image_tag: str = "") -> Plan:
+    """``pbx_image_tag``: the image of hosts with ``init_system: sysvinit`` and of the phones
+    (SIPp) on voice networks."""
     nets = {}
     for n in inv.networks:
         name = NETWORK_PREFIX + n.name
@@ -184,18 +187,20 @@ def plan(inv: Inventory, image_tag: str) -> Plan:
     for h in inv.hosts:
         attachments = tuple((NETWORK_PREFIX + x.network, x.ip) for x in h.interfaces)
         router = bool({"vpn_hub", "vpn_gateway"} & set(h.roles))
-        spec = _hash([image_tag, h.name, runtime, CAPABILITIES,
+        tag = pbx_image_tag if h.init_system == "sysvinit" else image_tag
+        spec = _hash([tag, h.name, runtime, CAPABILITIES,
                       [(n, ip, nets[n].spec) for n, ip in attachments]]
                      + ([labnet.ROUTER_ARGS] if router else []))
-        hosts.append(HostSpec(h.name, CONTAINER_PREFIX + h.name, image_tag, attachments,
+        hosts.append(HostSpec(h.name, CONTAINER_PREFIX + h.name, tag, attachments,
                               inv.management_ip(h), tuple(x.ip for x in h.interfaces), spec,
-                              router))
+                              router, h.init_system))
     appliances = labnet.appliances(inv, image_tag)
     gateways = {ip for h in hosts for ip in h.all_ips} | {
         ip for a in appliances for ip in a.addresses}
     return Plan(inv.municipality.code, inv.connection.user, nets, hosts,
                 appliances=appliances,
-                workstations=labnet.workstations(inv, image_tag, gateways))
+                workstations=labnet.workstations(inv, image_tag, gateways)
+                + labnet.phones(inv, pbx_image_tag))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,7 +247,8 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
     _ensure_ssh_key(key, dry_run)
     _ensure_vault_password(inv, dry_run)
     tag, _ = image.ensure(ui.info, dry_run)
-    p = plan(inv, tag)
+    pbx_tag = image.ensure(ui.info, dry_run, image.PBX)[0] if needs_pbx_image(inv) else ""
+    p = plan(inv, tag, pbx_tag)
     p.netsim = netsim_plan(inv, tag, _device_passwords(inv, dry_run))
     machines: list[HostSpec | NetsimSpec | labnet.ApplianceSpec | labnet.WorkstationSpec] = [
         *p.hosts, *([p.netsim] if p.netsim else []), *p.appliances, *p.workstations]
@@ -330,9 +336,9 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
             ui.info("nothing to change: the lab matches the inventory")
         return p
 
-    ui.step("waiting for systemd and SSH in every container")
+    ui.step("waiting for systemd (or sysvinit) and SSH in every container")
     for h in [*p.hosts, *p.appliances]:
-        _wait_ready(h.container)
+        _wait_ready(h.container, getattr(h, "init", "systemd"))
     _install_access(p, key, known_hosts)
     if p.netsim:
         ui.step(f"waiting for the {len(p.netsim.devices)} simulated switches")
@@ -350,9 +356,15 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
     return p
 
 
+def needs_pbx_image(inv: Inventory) -> bool:
+    return any(h.init_system == "sysvinit" for h in inv.hosts) or any(
+        n.purpose == "voice" for n in inv.networks)
+
+
 def _create(h: HostSpec, p: Plan) -> None:
+    systemd = ["--systemd=always"] if h.init == "systemd" else []
     args = ["run", "-d", "--name", h.container, "--hostname", h.name,
-            "--systemd=always", "--no-hosts", "--stop-timeout", "5",
+            *systemd, "--no-hosts", "--stop-timeout", "5",
             "--cap-add", ",".join(CAPABILITIES),
             *(labnet.ROUTER_ARGS if h.router else ()),
             "--label", f"{podman.LABEL}={p.code}",
@@ -422,7 +434,15 @@ def _wait_netsim(n: NetsimSpec, timeout: float = READY_TIMEOUT) -> None:
         time.sleep(1)
 
 
-def _wait_ready(container: str) -> None:
+def _wait_ready(container: str, init: str = "systemd") -> None:
+    if init == "sysvinit":  # runlevel 2 reached: sshd runs, with its host keys
+        deadline = time.monotonic() + READY_TIMEOUT
+        while podman.exec_(container, "sh", "-c", "test -s /etc/ssh/ssh_host_ed25519_key.pub "
+                           "&& pidof sshd", check=False).returncode != 0:
+            if time.monotonic() > deadline:
+                raise LabError(f"{container}: sshd did not start in {READY_TIMEOUT} s")
+            time.sleep(1)
+        return
     try:
         state = podman.wait_booted(container, READY_TIMEOUT)
     except podman.PodmanError as exc:
@@ -530,10 +550,15 @@ def status(inv: Inventory) -> list[HostStatus]:
                 ssh_cmd(key, known_hosts, inv.connection.user, inv.management_ip(h), "true"),
                 capture_output=True, check=False).returncode == 0
             ssh = "ok" if ok else "FAIL"
-            out = podman.exec_(container, "systemctl", "list-units", "--type=service",
-                               "--state=running", "--no-legend", "--plain", check=False).stdout
-            names = [ln.split()[0].removesuffix(".service") for ln in out.splitlines()
-                     if ln.strip()]
+            if h.init_system == "sysvinit":  # " [ + ]  asterisk"
+                out = podman.exec_(container, "service", "--status-all", check=False).stdout
+                names = [ln.split("]")[-1].strip() for ln in out.splitlines() if "[ + ]" in ln]
+            else:
+                out = podman.exec_(container, "systemctl", "list-units", "--type=service",
+                                   "--state=running", "--no-legend", "--plain",
+                                   check=False).stdout
+                names = [ln.split()[0].removesuffix(".service") for ln in out.splitlines()
+                         if ln.strip()]
             services = ", ".join(n for n in names if not n.startswith(_PLUMBING)) or "-"
         rows.append(HostStatus(h.name, state, " ".join(x.ip for x in h.interfaces),
                                ",".join(h.roles) or "-", ssh, services))

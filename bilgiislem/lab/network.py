@@ -135,6 +135,23 @@ def workstations(inv: Inventory, image_tag: str,
     return out
 
 
+def phones(inv: Inventory, image_tag: str) -> list[WorkstationSpec]:
+    """A phone (SIPp, from the PBX image) on each voice network some host is on: the lab's
+    IP phones, registering with the exchange (``lab-tel-<network>``)."""
+    if not image_tag:
+        return []
+    on = {x.network for h in inv.hosts for x in h.interfaces}
+    out = []
+    for n in inv.networks:
+        if n.purpose != "voice" or n.name not in on:
+            continue
+        attachments = ((NETWORK_PREFIX + n.name, workstation_ip(inv, n.name)),)
+        container = f"{CONTAINER_PREFIX}tel-{n.name}"
+        out.append(WorkstationSpec(container, image_tag, attachments, n.gateway or "",
+                                   _hash([image_tag, container, attachments, n.gateway])))
+    return out
+
+
 def gateway_routes(inv: Inventory, routers: set[str]) -> dict[str, list[tuple[str, str]]]:
     """Per host container that routes nothing itself, (prefix, via) for every internal prefix
     it is not on, through its network's gateway when a lab machine holds it (``routers``:
@@ -207,7 +224,8 @@ def create_appliance(a: ApplianceSpec, code: str) -> None:
 
 def create_workstation(w: WorkstationSpec, code: str) -> None:
     (net, ip), = w.attachments
-    script = f"ip route replace default via {w.gateway} && exec sleep infinity"
+    route = f"ip route replace default via {w.gateway} && " if w.gateway else ""
+    script = f"{route}exec sleep infinity"
     podman.run("run", "-d", "--name", w.container, "--hostname",
                w.container.removeprefix(CONTAINER_PREFIX), "--no-hosts", "--init",
                "--stop-timeout", "2", "--cap-add", "NET_ADMIN,NET_RAW",

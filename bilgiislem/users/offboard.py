@@ -2,9 +2,9 @@
 
 The personnel file stays the only trigger: the person must already be ``durum: ayrildi``
 there (with ``ayrilis`` and, for the hand-over, ``devir_alan``). The task then applies the
-accounts part of site.yml (tags ``directory``, ``mail`` and ``admins``: directory account
-disabled and out of every group, folder and mailbox handed over, server accounts locked and
-keys revoked), reads the
+accounts part of site.yml (tags ``directory``, ``mail``, ``admins`` and ``pbx``: directory
+account disabled and out of every group, folder and mailbox handed over, server accounts
+locked and keys revoked, the extension taken off the exchange), reads the
 result back from the hosts like the access report does, and writes a dated record
 (``evidence/users/<time>-ayrilis-<user>.json`` and a Turkish HTML page): what was closed,
 where, when, by whom and at which commit. Exit 1 when anything is still open.
@@ -22,7 +22,7 @@ from bilgiislem.inventory import Inventory, models
 from bilgiislem.users import report
 
 SITE = REPO_ROOT / "playbooks" / "site.yml"
-TAGS = "directory,mail,admins"
+TAGS = "directory,mail,admins,pbx"
 
 
 class OffboardError(ValueError):
@@ -51,7 +51,7 @@ def run(inv: Inventory, inventory: str, who: str, *, check: bool = False) -> int
     sam = inv.usernames[person.sicil_no]
     successor = inv.usernames.get(person.devir_alan or "", "")
     ui.step(f"{'preview of ' if check else ''}offboarding {person.ad} {person.soyad} ({sam}):"
-            f" directory, shares, mailbox, server accounts")
+            f" directory, shares, mailbox, server accounts, extension")
     applied = ansible_run.playbook(SITE, inv.root, check=check, tags=TAGS)
     if check:
         print(ansible_run.summary(applied, check))
@@ -72,6 +72,7 @@ def run(inv: Inventory, inventory: str, who: str, *, check: bool = False) -> int
         "directory": {"read": directory is not None, "account": row["dizin"],
                       "groups": row["gruplar"]},
         "servers": {h: admins.get(sam, {"account": False}) for h, admins in servers.items()},
+        "extension": row["dahili"],
         "handover": {"folders": handed, "mailbox": row["posta"],
                      "successor_can_read": bool(successor) and any(
                          successor in f["readers"] for f in handed)},

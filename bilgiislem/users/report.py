@@ -42,6 +42,7 @@ class Exports:
     directory: dict[str, Any] | None = None
     servers: dict[str, dict[str, Any]] = field(default_factory=dict)
     mailboxes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    extensions: set[str] | None = None  # the exchange's endpoints; None: no exchange read
 
 
 def read_exports(folder: Path) -> Exports:
@@ -52,6 +53,8 @@ def read_exports(folder: Path) -> Exports:
             ex.directory = data
         elif data.get("kind") == "server":
             ex.servers[data["host"]] = data.get("admins", {})
+        elif data.get("kind") == "pbx":
+            ex.extensions = (ex.extensions or set()) | set(data.get("endpoints", []))
         elif data.get("kind") == "mail":
             ex.mailboxes |= {b["mail"]: {**b, "host": data["host"]}
                              for b in data.get("mailboxes", [])}
@@ -92,6 +95,9 @@ def evaluate(inv: Inventory, ex: Exports) -> dict[str, Any]:
             access.append("gruplar: " + ", ".join(groups))
         if server_access:
             access.append("sunucu: " + ", ".join(server_access))
+        extension = k.dahili is not None and str(k.dahili) in (ex.extensions or set())
+        if extension:
+            access.append(f"dahili {k.dahili}")
         people.append({
             "sicil": k.sicil_no, "kullanici": sam, "ad": f"{k.ad} {k.soyad}",
             "mudurluk": k.mudurluk, "mudurluk_adi": names.get(k.mudurluk, k.mudurluk),
@@ -100,6 +106,8 @@ def evaluate(inv: Inventory, ex: Exports) -> dict[str, Any]:
             "gruplar": groups, "paylasimlar": shares, "devir_okur": readers.get(sam, []),
             "sunucular": server_access,
             "posta": _mailbox(k, ex.mailboxes.get(k.eposta or "")),
+            "dahili": ("-" if k.dahili is None or ex.extensions is None
+                       else f"{k.dahili} tanımlı" if extension else f"{k.dahili} kapalı"),
             "ihlal": access if k.durum == "ayrildi" else [],
         })
     known = {k.sicil_no for k in inv.personel}
