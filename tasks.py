@@ -58,6 +58,18 @@ def _ensure_secrets(inv: Inventory, inventory: str, *, dry_run: bool = False) ->
     where = f"{inventory}/{models.SECRETS_FILE}"
     for name in added:
         ui.info(f"{'would add' if dry_run else 'added'} secret {name} to {where}")
+    try:
+        lacking = secretsmod.missing_given(inv)
+    except secretsmod.SecretsError as exc:
+        ui.error(str(exc))
+        raise Exit(code=EXIT_INVALID) from None
+    for name in lacking:
+        var, key = name.split(".", 1)
+        (ui.warn if dry_run else ui.error)(
+            f"{where}: {name} is missing; it is given, not generated: add it with "
+            f"`ansible-vault edit {where}` as '{var}: {{{key}: <password>}}'")
+    if lacking and not dry_run:
+        raise Exit(code=EXIT_INVALID)
     return added
 
 

@@ -60,6 +60,8 @@ VPN_IPSEC_PSKS = vpnplan.IPSEC_PSKS
 # The telephone exchange (pbx.yml): each extension's SIP password, by the person's sicil no
 # (kept when the person leaves: their extension is disabled, not their record).
 PBX_SIP_SECRETS = pbxplan.SIP_SECRETS
+# A registering trunk's password (by trunk name): the operator gives it; never generated.
+PBX_TRUNK_PASSWORDS = pbxplan.TRUNK_PASSWORDS
 MANAGED = (PASSWORDS, SSH_KEYS, DIRECTORY_ADMIN, INITIAL_PASSWORDS, SERVICE_PASSWORDS,
            NETWORK_PASSWORDS, NETWORK_SNMP_AUTH, NETWORK_SNMP_PRIV, NETWORK_ADMIN_PASSWORDS,
            VPN_WIREGUARD_KEYS, VPN_IPSEC_PSKS, PBX_SIP_SECRETS)
@@ -147,6 +149,24 @@ def wanted(inv: Inventory) -> list[str]:
     if inv.pbx is not None:
         out += [f"{PBX_SIP_SECRETS}.{k.sicil_no}" for k in pbxplan.extension_holders(inv)]
     return out
+
+
+def given(inv: Inventory) -> list[str]:
+    """Secrets somebody else gives the municipality, which must be put into the vault by hand
+    (``ansible-vault edit``): the SIP operator's password of each registering trunk."""
+    if inv.pbx is None:
+        return []
+    return [f"{PBX_TRUNK_PASSWORDS}.{t.name}" for t in inv.pbx.trunks if t.auth == "register"]
+
+
+def missing_given(inv: Inventory, current: dict[str, Any] | None = None) -> list[str]:
+    """The names of :func:`given` that the vault lacks."""
+    names = given(inv)
+    if not names:
+        return []
+    data = read(inv) if current is None else current
+    return [n for n in names
+            if n.split(".", 1)[1] not in (data.get(n.split(".", 1)[0]) or {})]
 
 
 def network_admins(inv: Inventory) -> list[models.Kisi]:

@@ -19,6 +19,8 @@ podman's bridges do not.
   prefix, as the FortiGate configuration has, so nothing internal leaves by the internet line.
 - **Workstations.** One small container on each data network whose gateway is a lab machine,
   routed through that gateway: what the VPN tests ping and connect from.
+- **Phones.** One container of the PBX image (SIPp) on each voice network a host is on: the
+  IP phones the PBX tests register and call with.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from dataclasses import dataclass
 
 from bilgiislem import secrets as secretsmod
 from bilgiislem import ui
-from bilgiislem.inventory import Inventory
+from bilgiislem.inventory import Inventory, models
 from bilgiislem.lab import podman
 from bilgiislem.vpn import plan as vpnplan
 from bilgiislem.vpn import render
@@ -120,19 +122,20 @@ def workstation_ip(inv: Inventory, network: str) -> str:
     return str(candidate)
 
 
+def _client(inv: Inventory, n: models.Network, image_tag: str, kind: str) -> WorkstationSpec:
+    """A client container (``lab-<kind>-<network>``) at the network's workstation address."""
+    attachments = ((NETWORK_PREFIX + n.name, workstation_ip(inv, n.name)),)
+    container = f"{CONTAINER_PREFIX}{kind}-{n.name}"
+    return WorkstationSpec(container, image_tag, attachments, n.gateway or "",
+                           _hash([image_tag, container, attachments, n.gateway]))
+
+
 def workstations(inv: Inventory, image_tag: str,
                  gateways: set[str]) -> list[WorkstationSpec]:
     """A workstation on each data network whose gateway is one of ``gateways`` (addresses
     of lab hosts and appliances)."""
-    out = []
-    for n in inv.networks:
-        if n.purpose != "data" or n.gateway not in gateways:
-            continue
-        attachments = ((NETWORK_PREFIX + n.name, workstation_ip(inv, n.name)),)
-        container = f"{CONTAINER_PREFIX}ws-{n.name}"
-        out.append(WorkstationSpec(container, image_tag, attachments, n.gateway,
-                                   _hash([image_tag, container, attachments, n.gateway])))
-    return out
+    return [_client(inv, n, image_tag, "ws") for n in inv.networks
+            if n.purpose == "data" and n.gateway in gateways]
 
 
 def phones(inv: Inventory, image_tag: str) -> list[WorkstationSpec]:
@@ -141,15 +144,8 @@ def phones(inv: Inventory, image_tag: str) -> list[WorkstationSpec]:
     if not image_tag:
         return []
     on = {x.network for h in inv.hosts for x in h.interfaces}
-    out = []
-    for n in inv.networks:
-        if n.purpose != "voice" or n.name not in on:
-            continue
-        attachments = ((NETWORK_PREFIX + n.name, workstation_ip(inv, n.name)),)
-        container = f"{CONTAINER_PREFIX}tel-{n.name}"
-        out.append(WorkstationSpec(container, image_tag, attachments, n.gateway or "",
-                                   _hash([image_tag, container, attachments, n.gateway])))
-    return out
+    return [_client(inv, n, image_tag, "tel") for n in inv.networks
+            if n.purpose == "voice" and n.name in on]
 
 
 def gateway_routes(inv: Inventory, routers: set[str]) -> dict[str, list[tuple[str, str]]]:

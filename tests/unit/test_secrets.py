@@ -192,3 +192,18 @@ def test_ansible_playbook_gets_the_vault_password_file(
     (inv_root.parent.parent / ".lab" / "vault-password").unlink()  # not there yet: left out
     ansible_run.playbook("site.yml", inv_root, quiet=True)
     assert "--vault-password-file" not in seen[-1]
+
+
+def test_a_registering_trunks_password_is_given_not_generated(inv_root: Path) -> None:
+    pbx = inv_root / "pbx.yml"
+    pbx.write_text(pbx.read_text(encoding="utf-8").replace(
+        "    auth: ip\n", "    auth: register\n    username: \"3125550100\"\n"), encoding="utf-8")
+    inv = load(inv_root)
+    secrets.ensure(inv)
+    assert "vault_pbx_trunk_passwords.operator" not in secrets.read(inv).get(
+        "vault_pbx_trunk_passwords", {})
+    assert secrets.missing_given(inv) == ["vault_pbx_trunk_passwords.operator"]
+    data = secrets.read(inv)
+    data["vault_pbx_trunk_passwords"] = {"operator": "operatorun-verdigi-parola"}
+    secrets.write(inv, data)
+    assert secrets.missing_given(inv) == []
