@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -32,6 +33,9 @@ pytestmark = pytest.mark.lab
 
 PHONE = "lab-tel-merkez-ses"
 PBX, ME = "10.10.30.10", "10.10.30.253"
+# A second address of the phone container for the refused attempts: fail2ban bans the address
+# that keeps failing, which must not be the phone's own.
+SCANNER = "10.10.30.252"
 SIPP_DIR = "/tmp/sipp"
 
 
@@ -39,12 +43,14 @@ SIPP_DIR = "/tmp/sipp"
 def secrets(deployed: Inventory) -> dict[str, str]:
     """The extensions' SIP passwords, by sicil no, as the vault holds them."""
     podman.run("cp", f"{REPO_ROOT / 'tests' / 'sipp'}/.", f"{PHONE}:{SIPP_DIR}")
+    podman.exec_(PHONE, "ip", "address", "replace", f"{SCANNER}/24", "dev", "eth0")
+    ssh(deployed, "srv-pbx", "sudo", "fail2ban-client", "unban", "--all")  # a reused lab
     return secretsmod.read(deployed)[pbxplan.SIP_SECRETS]
 
 
-def sipp(script: str, **passwords: str) -> str:
-    """Run a shell script of sipp-test steps on the phone; its output."""
-    env = [f"--env={k}={v}" for k, v in {"PBX": PBX, "ME": ME, **passwords}.items()]
+def sipp(script: str, me: str = ME, **passwords: str) -> str:
+    """Run a shell script of sipp-test steps on the phone (from address ``me``); its output."""
+    env = [f"--env={k}={v}" for k, v in {"PBX": PBX, "ME": me, **passwords}.items()]
     res = podman.run("exec", "-w", SIPP_DIR, *env, PHONE, "sh", "-c", script, check=False,
                      timeout=120)
     return res.stdout.strip()
@@ -81,11 +87,23 @@ def test_ring_group_rings_every_member_of_the_mudurluk(deployed, secrets) -> Non
 
 
 def test_wrong_password_and_departed_person_are_refused(deployed, secrets) -> None:
-    assert sipp("./sipp-test rejected 2101 yanlis-parola 5074; echo $?") == "0"
-    assert sipp("./sipp-test register 2101 yanlis-parola 5074; echo $?") != "0"
-    # Hüseyin Güneş (0998) left: his extension 2102 has no endpoint whatever the password.
-    assert "0998" not in secrets
-    assert sipp("./sipp-test rejected 2102 \"$S\" 5074; echo $?", S=secrets["1001"]) == "0"
+    try:
+        assert sipp("./sipp-test rejected 2101 yanlis-parola 5074; echo $?", SCANNER) == "0"
+        assert sipp("./sipp-test register 2101 yanlis-parola 5074; echo $?", SCANNER) != "0"
+        # Hüseyin Güneş (0998) left: his extension 2102 has no endpoint whatever the password.
+        assert "0998" not in secrets
+        assert sipp("./sipp-test rejected 2102 \"$S\" 5074; echo $?", SCANNER,
+                    S=secrets["1001"]) == "0"
+        # Six failures from one address within minutes: fail2ban bans it (not the phone).
+        deadline = time.monotonic() + 30
+        while SCANNER not in (banned := ssh(deployed, "srv-pbx", "sudo", "fail2ban-client",
+                                            "status", "asterisk")):
+            assert time.monotonic() < deadline, banned
+            time.sleep(2)
+        assert ME not in banned
+        assert sipp("./sipp-test register 2101 \"$B\" 5071; echo $?", B=secrets["1002"]) == "0"
+    finally:
+        ssh(deployed, "srv-pbx", "sudo", "fail2ban-client", "unban", SCANNER)
 
 
 def test_departed_persons_number_rings_their_mudurluk(deployed, secrets) -> None:
@@ -135,7 +153,8 @@ def test_leaver_loses_the_extension_at_the_next_deploy(deployed, secrets, leaver
     res = invoke("deploy", "--inventory", str(leaver), "--playbook", "pbx")
     assert res.returncode == 0, res.stdout[-3000:]
     # The password she had is still in the vault (records are kept), but nothing accepts it.
-    assert sipp("./sipp-test rejected 2400 \"$S\" 5075; echo $?", S=secrets["1005"]) == "0"
+    assert sipp("./sipp-test rejected 2400 \"$S\" 5075; echo $?", SCANNER,
+                S=secrets["1005"]) == "0"
     endpoints = ssh(deployed, "srv-pbx", "sudo", "asterisk", "-rx", "'pjsip show endpoints'")
     assert " 2400 " not in endpoints and " 2100 " in endpoints
     # Reloaded, not restarted: the system uptime went on.
