@@ -270,11 +270,13 @@ def test_push_moves_the_route_of_a_changed_lan(tmp_path: Path, routers: Simulato
     assert diff == [
         "--- önce", "+++ sonra",
         "-/interface wireguard peers add allowed-address=10.255.0.0/24,10.10.10.0/24,10.10.20.0/24"
-        ",10.20.10.0/24,10.30.10.0/24,10.10.99.0/24,10.40.10.0/24,10.10.30.0/24,10.60.10.0/24,10.60.30.0/24 "
+        ",10.20.10.0/24,10.30.10.0/24,10.10.99.0/24,10.40.10.0/24,10.10.30.0/24"
+        ",10.60.10.0/24,10.60.30.0/24 "
         "comment=bilgiislem-vpn endpoint-address=198.51.100.10 endpoint-port=51820 "
         f'interface=wg-merkez persistent-keepalive=25s public-key="{HUB_PUBLIC}"',
         "+/interface wireguard peers add allowed-address=10.255.0.0/24,10.10.10.0/24,10.10.20.0/24"
-        ",10.20.10.0/24,10.30.10.0/24,10.10.99.0/24,10.40.10.0/24,10.10.30.0/24,10.60.10.0/24,10.60.31.0/24 "
+        ",10.20.10.0/24,10.30.10.0/24,10.10.99.0/24,10.40.10.0/24,10.10.30.0/24"
+        ",10.60.10.0/24,10.60.31.0/24 "
         "comment=bilgiislem-vpn endpoint-address=198.51.100.10 endpoint-port=51820 "
         f'interface=wg-merkez persistent-keepalive=25s public-key="{HUB_PUBLIC}"',
         "-/ip route add comment=bilgiislem-vpn dst-address=10.60.30.0/24 gateway=wg-merkez",
