@@ -653,7 +653,7 @@ VPN_ACCESS_KEYWORDS: dict[str, str] = {
     "dns": "the DNS servers (hosts with role directory), port 53",
     "ntp": "the NTP servers (role ntp_server), port 123/udp",
     "syslog": "the log collectors (role log_collector), their syslog ports",
-    "pbx": "the telephone exchanges (role pbx), SIP and RTP",
+    "pbx": "the telephone exchange (role pbx): SIP, RTP and the phones' provisioning files",
 }
 VPN_DEFAULT_ACCESS = ["servers", "dns", "ntp", "syslog", "pbx"]
 # Appliances whose configuration the project renders for an ipsec-appliance site.

@@ -23,6 +23,7 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from bilgiislem.inventory import Inventory, firewall, models
+from bilgiislem.pbx import plan as pbxplan
 
 # The vault's variables (bilgiislem/secrets.py generates them): a WireGuard key pair
 # {private, public} per site code (the hub's under the central site's code), and a pre-shared
@@ -161,8 +162,10 @@ def access_rules(inv: Inventory, entries: list[str]) -> list[Allow]:
             for h in central_hosts:
                 if role not in h.roles:
                     continue
-                services = [s for s in firewall.ROLE_SERVICES[role]
-                            if wanted is None or s.name in wanted]
+                # the exchange's ports come from pbx.yml (SIP transport), not the role table
+                base = (pbxplan.firewall_services(inv, h.name) if role == "pbx"
+                        else firewall.ROLE_SERVICES[role])
+                services = [s for s in base if wanted is None or s.name in wanted]
                 for ip in _host_ips(inv, h):
                     out += [Allow(f"{ip}/32", f"{entry}: {h.name}", s.proto, str(s.port))
                             for s in services]

@@ -13,6 +13,7 @@ from bilgiislem.inventory import Inventory, firewall, load
 from bilgiislem.inventory.ansible import to_ansible
 from bilgiislem.pbx import plan
 from bilgiislem.users import report
+from bilgiislem.vpn import plan as vpnplan
 
 LAB = REPO_ROOT / "inventory" / "lab"
 
@@ -93,3 +94,13 @@ def test_access_report_shows_extensions_and_flags_a_leavers(inv: Inventory) -> N
     assert people["0998"]["ihlal"] == ["dahili 2102"]  # left, extension still defined
     unread = report.evaluate(inv, report.Exports(directory={"users": []}))
     assert {p["dahili"] for p in unread["people"]} == {"-"}
+
+
+def test_remote_units_with_access_pbx_reach_sip_and_rtp(inv: Inventory) -> None:
+    vpn = vpnplan.build(inv)
+    assert vpn is not None
+    zones = {z["name"]: z for z in vpnplan.hub_vars(vpn, {})["vpn_firewall_zones"]}
+    pbx = {(a["to"], a.get("proto"), a.get("ports")) for a in zones["kutuphane"]["allow"]
+           if a["comment"].startswith("pbx:")}
+    assert {("10.10.30.10/32", "udp", "5060"), ("10.10.30.10/32", "udp", "10000-20000"),
+            ("10.10.30.10/32", "icmp", None)} <= pbx
