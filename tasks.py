@@ -640,14 +640,12 @@ def pbx_phones_task(c: Context, inventory: str = DEFAULT_INVENTORY,
             ui.error(str(exc))
             raise Exit(code=EXIT_INVALID) from None
     for phone in pbx_plan.phones(inv):
-        fields = {k: v for k, v in phone.items() if k in pbx_provision.Phone.__dataclass_fields__}
         secret = secrets.get(phone["sicil_no"], "")
         if show_secrets and not secret:
             ui.warn(f"{phone['file']}: no SIP password in the vault yet (run ./scripts/invoke "
                     "secrets)")
-        text = pbx_provision.render(
-            pbx_provision.Phone(**{**fields, "ntp_servers": tuple(fields["ntp_servers"]),
-                                   "secret": secret}), show_secrets=show_secrets)
+        text = pbx_provision.render(pbx_provision.from_vars(phone, secret),
+                                    show_secrets=show_secrets)
         print(f"# --- {phone['file']} ({phone['model']}, dahili {phone['extension']})")
         print(text, end="")
 

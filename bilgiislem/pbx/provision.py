@@ -201,6 +201,15 @@ def template_vars(phone: Phone) -> dict[str, object]:
     return out
 
 
+def from_vars(values: dict[str, object], secret: str) -> Phone:
+    """The phone back from what the role got (:func:`template_vars` plus ``file`` and
+    ``sicil_no``) and its SIP password: to render it here exactly as the exchange does."""
+    known = {f.name for f in fields(Phone)}
+    kept = {k: v for k, v in values.items() if k in known}
+    return Phone(**{**kept, "ntp_servers": tuple(kept["ntp_servers"]),  # type: ignore[arg-type]
+                    "secret": secret})
+
+
 def render(phone: Phone, show_secrets: bool = True) -> str:
     """The phone's provisioning file; ``show_secrets=False`` masks the SIP password."""
     template = environment().get_template(TEMPLATE_FILES[phone.vendor])
