@@ -667,3 +667,65 @@ def pbx_holidays_task(c: Context, year: int = 0, inventory: str = DEFAULT_INVENT
 
 pbx = Collection("pbx", pbx_phones_task, pbx_holidays_task)
 ns.add_collection(pbx)
+
+
+# --- cameras --------------------------------------------------------------------------------
+
+from bilgiislem.cameras import run as cam_run  # noqa: E402
+from bilgiislem.cameras.target import CameraTarget  # noqa: E402
+
+CAM_HELP = {
+    "inventory": INVENTORY_HELP,
+    "cameras": "only these cameras (comma-separated names; default: every camera)",
+    "concurrency": "cameras handled at once (default 20)",
+}
+
+
+def _cameras(inventory: str, cameras: str | None) -> tuple[Inventory, list[CameraTarget]]:
+    """The validated inventory and the chosen cameras' targets (secrets ensured first)."""
+    inv = _validated(inventory)
+    if inv.cameras is None or not inv.cameras.cameras:
+        ui.error(f"{inventory} has no cameras: describe them in cameras.yml "
+                 "(see inventory/lab/cameras.yml)")
+        raise Exit(code=EXIT_INVALID)
+    _ensure_secrets(inv, inventory)
+    names = [n.strip() for n in cameras.split(",") if n.strip()] if cameras else None
+    try:
+        return inv, cam_run.targets(inv, names)
+    except ValueError as exc:
+        ui.error(f"--cameras: {exc}")
+        raise Exit(code=EXIT_INVALID) from None
+    except secretsmod.SecretsError as exc:
+        ui.error(str(exc))
+        raise Exit(code=EXIT_INVALID) from None
+
+
+@task(name="apply", help={**CAM_HELP, "check": "read every camera and report what would "
+                          "change; change nothing"})
+def cameras_apply_task(c: Context, inventory: str = DEFAULT_INVENTORY,
+                       cameras: str | None = None, concurrency: int = 20,
+                       check: bool = False) -> None:
+    """Configure the cameras over ONVIF (NTP, time zone, host name, DNS, accounts, video),
+    read back and verify; per-camera report; evidence."""
+    inv, chosen = _cameras(inventory, cameras)
+    code = cam_run.apply(inv, inventory, chosen, check=check, concurrency=concurrency)
+    if code:
+        raise Exit(code=code)
+
+
+@task(name="audit", help={**CAM_HELP, "drift_limit": "seconds of clock difference that "
+                          "count as a finding (default 60)"})
+def cameras_audit_task(c: Context, inventory: str = DEFAULT_INVENTORY,
+                       cameras: str | None = None, concurrency: int = 20,
+                       drift_limit: int = 60) -> None:
+    """Audit the cameras: clock drift, default passwords, firmware, settings against the data,
+    asset data; JSON + Turkish HTML evidence; exit 1 on any finding."""
+    inv, chosen = _cameras(inventory, cameras)
+    code = cam_run.audit(inv, inventory, chosen, concurrency=concurrency,
+                         drift_limit_s=drift_limit)
+    if code:
+        raise Exit(code=code)
+
+
+cameras_ns = Collection("cameras", cameras_apply_task, cameras_audit_task)
+ns.add_collection(cameras_ns)

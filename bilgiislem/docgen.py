@@ -55,7 +55,8 @@ FILE_DOCS: dict[str, str] = {
     "hosts.yml": "Servers Ansible manages over SSH, the roles they carry, their interfaces, "
     "and how Ansible connects to them.",
     "devices.yml": "Network equipment and other devices with an IP address: switches, "
-    "routers, firewalls, access points, cameras, phones, UPSes, printers, NVRs.",
+    "routers, firewalls, access points, phones, UPSes, printers. Cameras are in "
+    "`cameras.yml`.",
     "backups.yml": "Backups by data class: the repository host, the off-site copy, the "
     "backup sets (what is backed up on which hosts) and the classes each set is kept in. "
     "See [inventory.md](inventory.md#yedekleme--backups).",
@@ -65,6 +66,10 @@ FILE_DOCS: dict[str, str] = {
     "pbx.yml": "The telephone exchange: its host, the main number's menu, business hours "
     "and holidays, ring groups per müdürlük, the operator's trunks and the phones to "
     "provision. Extensions come from `personel.yml` (`dahili`). See [pbx.md](pbx.md).",
+    "cameras.yml": "IP cameras: where each one is, its class (retention and video settings), "
+    "the recorder (host with role `nvr`) that records it, and the municipality's retention "
+    "policy. Camera operators come from `personel.yml` (`hizmetler: [kamera]`). See "
+    "[cameras.md](cameras.md).",
     "personel.yml": "Staff, as the personnel (İnsan Kaynakları) office exports them. The keys "
     "are Turkish, like the export. Usernames are derived by the rule in "
     "[inventory.md](inventory.md#kullanıcı-adı-kuralı--username-rule) unless "
@@ -135,6 +140,17 @@ FILE_CHECKS: dict[str, list[str]] = {
         "`public_key`s are unique; `access` entries are keywords or central hosts or "
         "networks; `site_links` name two different sites of this file, each pair once",
         "with IPsec sites, `listen_port` is not 500 or 4500 (IKE)",
+    ],
+    "cameras.yml": [
+        "with a host of role `nvr` in hosts.yml, cameras.yml must exist; no camera is listed "
+        "in devices.yml",
+        "camera names are unique and differ from host and device names; camera addresses "
+        "are unique across hosts, devices and cameras",
+        "each camera is on a network of purpose `camera` of its own site, inside its range, "
+        "and names a host with role `nvr` as `nvr`",
+        "no class keeps recordings longer than `max_retention_days` (built-in classes keep 30 "
+        "days)",
+        "without `ntp_servers`, some host has role `ntp_server`",
     ],
     "pbx.yml": [
         "`host` is the one host with role `pbx`; with that role in hosts.yml, pbx.yml must "
@@ -209,6 +225,10 @@ TYPE_DOCS: dict[str, tuple[str, str]] = {
     "Schedule": ("calendar expression", "a systemd `OnCalendar` expression on one line "
                  "(`*-*-* 01:30`, `Sun *-*-* 02:30`; see `man systemd.time`)"),
     "Retention": ("count", "a whole number, 1 or more"),
+    "RetentionDays": ("days", "a whole number of days, 1 or more"),
+    "Resolution": ("video resolution", "width`x`height in pixels (`1920x1080`)"),
+    "CameraClass": ("camera class", "one of " + ", ".join(
+        f"`{c}`" for c in models.CAMERA_CLASSES)),
     "AbsolutePath": ("absolute path", "starts with `/`, no `..` (`/var/log/uzak`)"),
     "WgPublicKey": ("WireGuard public key", "44 characters of base64 (32 bytes), as "
                     "`wg pubkey` or RouterOS prints it"),
@@ -444,6 +464,49 @@ FIELD_DOCS: dict[str, str] = {
     "PhoneDevice.model": "The phone's model (written in the file's header).",
     "PhoneDevice.sicil_no": "Whose extension the phone carries.",
     "PhoneDevice.network": "The voice network (VLAN) the phone is on.",
+    # cameras.yml
+    "CamerasFile.max_retention_days": "The municipality's KVKK retention policy: no class "
+    "keeps recordings longer (days).",
+    "CamerasFile.classes": "Overrides of the built-in camera classes' settings.",
+    "CamerasFile.min_firmware": "Oldest acceptable firmware per camera model; "
+    "`cameras.audit` reports older ones.",
+    "FirmwareMinimum.model": "A camera model, as in `cameras[].model`.",
+    "FirmwareMinimum.version": "The oldest acceptable firmware version (compared number by "
+    "number: `V5.7.3` < `V5.7.10`).",
+    "CamerasFile.ntp_servers": "NTP servers the cameras use, by address; default: the hosts "
+    "with role `ntp_server`.",
+    "CamerasFile.dns_servers": "DNS servers the cameras get; default none. Listed ones are "
+    "also opened to the camera networks.",
+    "CamerasFile.cameras": "Every camera the municipality manages.",
+    "CameraClassOverrides.entrance": "Entrances (giriş). Built in: 30 days, 1920x1080, 15 fps, "
+    "4096 kbit/s, GOP 30.",
+    "CameraClassOverrides.indoor": "Indoors (iç mekân). Built in: 30 days, 1920x1080, 12 fps, "
+    "3072 kbit/s, GOP 24.",
+    "CameraClassOverrides.outdoor": "Outdoors, car parks (dış mekân). Built in: 30 days, "
+    "2560x1440, 15 fps, 6144 kbit/s, GOP 30.",
+    "CameraClassOverrides.ptz": "Pan-tilt-zoom. Built in: 30 days, 1920x1080, 25 fps, "
+    "6144 kbit/s, GOP 50.",
+    "CameraClassOverrides.live": "Live broadcast (meclis). Built in: 30 days, 1920x1080, "
+    "25 fps, 4096 kbit/s, GOP 50.",
+    "CameraClassOverride.retention_days": "Days the recorder keeps the class's recordings; "
+    "older ones are purged daily, and the purge is logged.",
+    "CameraClassOverride.resolution": "Main stream resolution.",
+    "CameraClassOverride.fps": "Frames per second.",
+    "CameraClassOverride.bitrate_kbps": "Bitrate limit in kbit/s.",
+    "CameraClassOverride.gop": "GOP length (frames between key frames).",
+    "Camera.name": "Camera name; also set as the camera's host name.",
+    "Camera.site": "Site code from sites.yml.",
+    "Camera.location": "Where the camera is and what it sees, as the staff say it.",
+    "Camera.vendor": "Manufacturer: decides the factory accounts tried and removed, and the "
+    "default stream address.",
+    "Camera.model": "Model, as on the label (`min_firmware` is by model).",
+    "Camera.network": "The camera network (purpose `camera`) of the camera's site.",
+    "Camera.ip": "The camera's address.",
+    "Camera.class_": "Camera class: retention and video settings (YAML key `class`).",
+    "Camera.nvr": "The recorder: a host with role `nvr`.",
+    "Camera.onvif_port": "The camera's ONVIF (HTTP) port.",
+    "Camera.stream_url": "The stream the recorder pulls; default: the vendor's usual RTSP "
+    "address.",
     # personel.yml
     "PersonelFile.personel": "Every member of staff, including those who left.",
     "Kisi.sicil_no": "Personnel registry number.",
@@ -671,7 +734,8 @@ def render_schema_doc() -> str:
         "- Optional files: " + ", ".join(f"`{f}`" for f in optional)
         + " (a missing one counts as an empty list; without `backups.yml` nothing is backed "
         "up, without `vpn.yml` there is no site-to-site VPN, without `pbx.yml` no telephone "
-        "exchange). Recordings the exchange plays go in the directory `sesler/`.",
+        "exchange, without `cameras.yml` no cameras are managed). Recordings the exchange "
+        "plays go in the directory `sesler/`.",
         "- Also in the directory: " + ", ".join(f"`{f}`" for f in models.ANSIBLE_FILES)
         + " (`plugin: belediye`, read by Ansible) and, if there are secrets, "
         f"`{models.SECRETS_FILE}`, which must be encrypted with `ansible-vault`. "

@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from bilgiislem.cameras import plan as camplan
 from bilgiislem.inventory import Inventory, models
 from bilgiislem.inventory.ansible import service_accounts
 from bilgiislem.pbx import plan as pbxplan
@@ -62,9 +63,16 @@ VPN_IPSEC_PSKS = vpnplan.IPSEC_PSKS
 PBX_SIP_SECRETS = pbxplan.SIP_SECRETS
 # A registering trunk's password (by trunk name): the operator gives it; never generated.
 PBX_TRUNK_PASSWORDS = pbxplan.TRUNK_PASSWORDS
+# The cameras (cameras.yml): the project's administrator account and the recorder's account,
+# a password per camera each, and each camera operator's password (by sicil no), which also
+# opens the recorder's viewer page.
+CAMERA_ADMIN_PASSWORDS = camplan.ADMIN_PASSWORDS
+CAMERA_RECORDER_PASSWORDS = camplan.RECORDER_PASSWORDS
+CAMERA_OPERATOR_PASSWORDS = camplan.OPERATOR_PASSWORDS
+CAMERA_SECRETS = (CAMERA_ADMIN_PASSWORDS, CAMERA_RECORDER_PASSWORDS, CAMERA_OPERATOR_PASSWORDS)
 MANAGED = (PASSWORDS, SSH_KEYS, DIRECTORY_ADMIN, INITIAL_PASSWORDS, SERVICE_PASSWORDS,
            NETWORK_PASSWORDS, NETWORK_SNMP_AUTH, NETWORK_SNMP_PRIV, NETWORK_ADMIN_PASSWORDS,
-           VPN_WIREGUARD_KEYS, VPN_IPSEC_PSKS, PBX_SIP_SECRETS)
+           VPN_WIREGUARD_KEYS, VPN_IPSEC_PSKS, PBX_SIP_SECRETS, *CAMERA_SECRETS)
 KEY_COMMENT = "bilgiislem-yedek@{host}"
 PASSWORD_BYTES = 32  # token_urlsafe: 43 characters
 
@@ -148,6 +156,11 @@ def wanted(inv: Inventory) -> list[str]:
                 if s.type == "mikrotik-wireguard"]
     if inv.pbx is not None:
         out += [f"{PBX_SIP_SECRETS}.{k.sicil_no}" for k in pbxplan.extension_holders(inv)]
+    if inv.cameras is not None and inv.cameras.cameras:
+        names = [c.name for c in inv.cameras.cameras]
+        out += [f"{CAMERA_ADMIN_PASSWORDS}.{n}" for n in names]
+        out += [f"{CAMERA_RECORDER_PASSWORDS}.{n}" for n in names]
+        out += [f"{CAMERA_OPERATOR_PASSWORDS}.{k.sicil_no}" for k in camplan.operators(inv)]
     return out
 
 
@@ -212,6 +225,17 @@ def new_directory_password() -> str:
             return f"{value}-"
 
 
+def new_camera_password() -> str:
+    """A password cameras accept: 16 letters and digits, with upper and lower case letters
+    and digits (many refuse longer ones, or symbols)."""
+    while True:
+        value = "".join(pysecrets.choice(camplan.PASSWORD_ALPHABET)
+                        for _ in range(camplan.PASSWORD_LENGTH))
+        if (re.search(r"[A-Z]", value) and re.search(r"[a-z]", value)
+                and re.search(r"[0-9]", value)):
+            return value
+
+
 def new_ssh_key(host: str) -> dict[str, str]:
     """An ed25519 key pair: the private key in OpenSSH format, the public key as one line."""
     key = Ed25519PrivateKey.generate()
@@ -274,6 +298,8 @@ def ensure(inv: Inventory, *, dry_run: bool = False) -> list[str]:
             section[host] = new_wireguard_key()
         elif var in (PASSWORDS, VPN_IPSEC_PSKS, PBX_SIP_SECRETS):
             section[host] = new_password()
+        elif var in CAMERA_SECRETS:
+            section[host] = new_camera_password()
         else:
             section[host] = new_directory_password()
     write(inv, data)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bilgiislem import naming
+from bilgiislem.cameras import plan as camplan
 from bilgiislem.inventory import firewall, models
 from bilgiislem.inventory.loader import Inventory, load
 from bilgiislem.pbx import plan as pbxplan
@@ -54,6 +55,8 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
         result.update(directory_state(inv))
     if "pbx" in host.roles and inv.pbx is not None:
         result.update(pbxplan.host_vars(inv))
+    if "nvr" in host.roles and inv.cameras is not None:
+        result.update(camplan.nvr_vars(inv, name))
     if "mail_server" in host.roles:
         result.update(mail_state(inv))
         result["common_clamav_enabled"] = True  # clamd scans every message (clamav-milter)

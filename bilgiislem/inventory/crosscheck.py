@@ -71,6 +71,7 @@ def check(inv: Inventory, docs: dict[str, yamlio.YamlDoc]) -> list[Issue]:
     _backups(c, inv)
     _vpn(c, inv)
     _pbx(c, inv)
+    _cameras(c, inv)
     return c.issues
 
 
@@ -851,3 +852,98 @@ def _pbx(c: _Collector, inv: Inventory) -> None:
             c.add(f, ("phones", i, "network"), ph.network,
                   f"network {ph.network!r} is not a voice network",
                   f"phones are on the voice networks: {', '.join(sorted(allowed_voice))}")
+
+
+def _cameras(c: _Collector, inv: Inventory) -> None:
+    f = "cameras.yml"
+    cams = inv.cameras
+    role_hosts = [(i, h) for i, h in enumerate(inv.hosts) if "nvr" in h.roles]
+    for i, d in enumerate(inv.devices):
+        if d.kind == "camera":
+            c.add("devices.yml", ("devices", i, "kind"), d.kind,
+                  f"camera {d.name!r} is listed as a device",
+                  "cameras are described in cameras.yml (class, recorder, location); move "
+                  "the entry there")
+    if cams is None:
+        for i, h in role_hosts:
+            c.add("hosts.yml", ("hosts", i, "roles"), list(h.roles),
+                  f"host {h.name!r} has role 'nvr' but there is no cameras.yml",
+                  "describe the cameras it records in cameras.yml (see inventory/lab/"
+                  "cameras.yml), or remove 'nvr' from the host's roles")
+        return
+
+    builtin_over = []
+    for cls, (days, *_) in m_.CAMERA_CLASSES.items():
+        override = getattr(cams.classes, cls)
+        if override is not None and override.retention_days is not None:
+            if override.retention_days > cams.max_retention_days:
+                c.add(f, ("classes", cls, "retention_days"), override.retention_days,
+                      f"class {cls!r} keeps recordings {override.retention_days} days, more "
+                      f"than the policy maximum of {cams.max_retention_days}",
+                      "KVKK: keep recordings no longer than the purpose needs; lower "
+                      "retention_days, or raise max_retention_days if the municipality's "
+                      "policy allows it")
+        elif days > cams.max_retention_days:
+            builtin_over.append(cls)
+    if builtin_over:
+        c.add(f, ("max_retention_days",), cams.max_retention_days,
+              f"classes {', '.join(builtin_over)} keep recordings "
+              f"{m_.CAMERA_CLASSES[builtin_over[0]][0]} days by default, more than the policy "
+              f"maximum of {cams.max_retention_days}",
+              "give those classes a retention_days under 'classes:', or raise "
+              "max_retention_days")
+    if cams.ntp_servers is None and not inv.hosts_with_role("ntp_server") and cams.cameras:
+        c.add(f, ("cameras",), None, "the cameras have no NTP server",
+              "give a host the role 'ntp_server' in hosts.yml, or list addresses under "
+              "'ntp_servers:' in cameras.yml")
+
+    sites = {s.code for s in inv.sites}
+    networks = {n.name: n for n in reversed(inv.networks)}
+    hosts = {h.name: h for h in reversed(inv.hosts)}
+    taken = set(hosts) | {d.name for d in inv.devices}
+    used: dict[str, str] = {}
+    for i, h in enumerate(inv.hosts):
+        for j, x in enumerate(h.interfaces):
+            used.setdefault(x.ip, f"hosts.yml hosts[{i}].interfaces[{j}].ip")
+    for i, d in enumerate(inv.devices):
+        used.setdefault(d.ip, f"devices.yml devices[{i}].ip")
+    c.duplicates(f, ((("cameras", i, "name"), k.name) for i, k in enumerate(cams.cameras)),
+                 "camera name")
+    c.duplicates(f, ((("min_firmware", i, "model"), m.model)
+                     for i, m in enumerate(cams.min_firmware)), "model")
+    for i, k in enumerate(cams.cameras):
+        loc: Loc = ("cameras", i)
+        if k.name in taken:
+            c.add(f, (*loc, "name"), k.name,
+                  f"camera name {k.name!r} is also a host or device name",
+                  "names must be unique across hosts, devices and cameras")
+        if k.ip in used:
+            c.add(f, (*loc, "ip"), k.ip, f"duplicate IP address {k.ip}",
+                  f"already used at {used[k.ip]}")
+        else:
+            used[k.ip] = f"cameras.yml cameras[{i}].ip"
+        if k.site not in sites:
+            c.unknown(f, (*loc, "site"), "site", k.site, sites)
+        net = networks.get(k.network)
+        if net is None:
+            c.unknown(f, (*loc, "network"), "network", k.network,
+                      [n for n, x in networks.items() if x.purpose == "camera"])
+        elif net.purpose != "camera":
+            c.add(f, (*loc, "network"), k.network,
+                  f"network {k.network!r} is a {net.purpose} network, not a camera network",
+                  "cameras sit on their site's camera VLAN (purpose: camera), which reaches "
+                  "only the recorder and NTP")
+        else:
+            if net.site in sites and k.site in sites and net.site != k.site:
+                c.add(f, (*loc, "network"), k.network,
+                      f"network {k.network!r} belongs to site {net.site!r}, not {k.site!r}",
+                      "use the camera network of the camera's own site")
+            _in_network(c, f, (*loc, "ip"), k.ip, cidr=net.cidr, net_name=k.network)
+        nvr = hosts.get(k.nvr)
+        if nvr is None:
+            c.unknown(f, (*loc, "nvr"), "recorder", k.nvr, [h for h, x in hosts.items()
+                                                              if "nvr" in x.roles])
+        elif "nvr" not in nvr.roles:
+            c.add(f, (*loc, "nvr"), k.nvr, f"host {k.nvr!r} has no role 'nvr'",
+                  "name a recorder (a host with role 'nvr' in hosts.yml), or add the role")
+

@@ -37,7 +37,8 @@ ROLE_SERVICES: dict[str, tuple[Service, ...]] = {
     "pbx": (),  # SIP, RTP and provisioning from pbx.yml: bilgiislem/pbx/plan.py
     "vpn_hub": (),  # the ports of vpn.yml: bilgiislem/vpn/plan.py firewall_services()
     "vpn_gateway": (),
-    "nvr": (Service("rtsp", "tcp", 554), Service("nvr-web", "tcp", 443)),
+    # the recordings' viewer page (HTTPS); the recorder pulls the cameras' streams itself
+    "nvr": (Service("nvr-web", "tcp", 443),),
     "database": (),  # by the host's database_engine: DATABASE_SERVICES
     "file_server": (Service("smb", "tcp", 445),),
     "mail_server": (Service("smtp", "tcp", 25, "any"), Service("submission", "tcp", 587),

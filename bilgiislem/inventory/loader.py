@@ -35,6 +35,7 @@ class Inventory:
     backups: models.BackupsFile | None = None  # None: no backups.yml, no backups declared
     vpn: models.VpnFile | None = None  # None: no vpn.yml, no site-to-site VPN
     pbx: models.PbxFile | None = None  # None: no pbx.yml, no telephone exchange
+    cameras: models.CamerasFile | None = None  # None: no cameras.yml, no cameras managed
 
     def network(self, name: str) -> models.Network:
         return next(n for n in self.networks if n.name == name)
@@ -328,6 +329,7 @@ def load(root: str | Path, display: str | None = None) -> Inventory:
             backups=parsed["backups.yml"],
             vpn=parsed["vpn.yml"],
             pbx=parsed["pbx.yml"],
+            cameras=parsed["cameras.yml"],
         )
         inv.usernames = naming.assign_usernames(
             [(k.sicil_no, k.ad, k.soyad, k.baslama, k.kullanici_adi) for k in inv.personel]

@@ -863,6 +863,99 @@ class PbxFile(Strict):
     phones: list[PhoneDevice] = []
 
 
+# ---------------------------------------------------------------------------------------------
+# cameras.yml
+
+# Camera classes, with their built-in recording retention (days) and video encoder settings
+# (resolution, fps, bitrate in kbit/s, GOP length in frames). cameras.yml may override them per
+# class; the names are fixed. 30 days: KVKK's "no longer than the purpose needs" and the
+# shopping-centre rule's minimum (Rehber 3.6.1.9).
+CAMERA_CLASSES: dict[str, tuple[int, str, int, int, int]] = {
+    "entrance": (30, "1920x1080", 15, 4096, 30),   # giriş: faces at the door
+    "indoor": (30, "1920x1080", 12, 3072, 24),     # iç mekân
+    "outdoor": (30, "2560x1440", 15, 6144, 30),    # dış mekân, otopark
+    "ptz": (30, "1920x1080", 25, 6144, 50),        # hareketli (pan-tilt-zoom)
+    "live": (30, "1920x1080", 25, 4096, 50),       # canlı yayın (meclis toplantısı)
+}
+CameraClass = Literal[tuple(CAMERA_CLASSES)]  # type: ignore[valid-type]
+# Vendors whose factory accounts the project knows (bilgiislem/cameras/defaults.py); any other
+# ONVIF camera is 'generic'.
+CAMERA_VENDORS = ("hikvision", "dahua", "axis", "uniview", "hanwha", "generic")
+
+
+def _resolution(value: str) -> str:
+    m = re.fullmatch(r"(\d{3,4})x(\d{3,4})", value)
+    if not m or not (160 <= int(m[1]) <= 7680 and 120 <= int(m[2]) <= 4320):
+        raise fail(f"{value!r} is not a video resolution",
+                   "width x height in pixels, as the camera lists it, e.g. '1920x1080'")
+    return value
+
+
+def _retention_days(value: int) -> int:
+    if value < 1:
+        raise fail(f"retention of {value} days keeps no recording",
+                   "recordings are kept 1 day or more (KVKK default: 30); a camera that must "
+                   "not record does not belong in cameras.yml")
+    return value
+
+
+Resolution = Annotated[StrictStr, AfterValidator(_resolution)]
+RetentionDays = Annotated[StrictInt, AfterValidator(_retention_days)]
+
+
+class CameraClassOverride(Strict):
+    retention_days: RetentionDays | None = None
+    resolution: Resolution | None = None
+    fps: Annotated[StrictInt, Field(ge=1, le=60)] | None = None
+    bitrate_kbps: Annotated[StrictInt, Field(ge=64, le=32768)] | None = None
+    gop: Annotated[StrictInt, Field(ge=1, le=300)] | None = None
+
+
+class CameraClassOverrides(Strict):
+    """One optional entry per built-in class; an unknown class name is an unknown key."""
+
+    entrance: CameraClassOverride | None = None
+    indoor: CameraClassOverride | None = None
+    outdoor: CameraClassOverride | None = None
+    ptz: CameraClassOverride | None = None
+    live: CameraClassOverride | None = None
+
+
+class Camera(Strict):
+    name: HostName  # also the host name set on the camera
+    site: Slug
+    location: Text  # where it looks, as the staff say it: "Hizmet binası ana giriş"
+    vendor: Literal[CAMERA_VENDORS]  # type: ignore[valid-type]
+    model: Text
+    network: Slug  # a network of purpose camera of the camera's site
+    ip: IPv4
+    class_: CameraClass = Field(alias="class")
+    nvr: HostName  # the host with role nvr that records it
+    onvif_port: Port = 80
+    # What the recorder pulls; default: the vendor's usual RTSP address (cameras/plan.py).
+    stream_url: Annotated[StrictStr, Field(pattern=r"^(rtsp|http)://\S+$")] | None = None
+
+
+class FirmwareMinimum(Strict):
+    model: Text
+    version: Annotated[StrictStr, Field(min_length=1, max_length=100)]
+
+
+class CamerasFile(Strict):
+    # The municipality's retention policy (KVKK): no class may keep recordings longer.
+    max_retention_days: Annotated[StrictInt, Field(ge=1, le=365)] = 90
+    classes: CameraClassOverrides = CameraClassOverrides()
+    # cameras.audit: firmware older than this, per model, is a finding.
+    min_firmware: list[FirmwareMinimum] = []
+    # NTP servers the cameras use; default: the hosts with role ntp_server. By address: the
+    # camera network reaches only the recorders and the NTP servers.
+    ntp_servers: list[IPv4] | None = None
+    # DNS servers the cameras get; default none (they resolve nothing). Listed servers are
+    # also opened to the camera networks on the central gateway.
+    dns_servers: list[IPv4] = []
+    cameras: list[Camera] = []
+
+
 FILES: dict[str, type[Strict]] = {
     "municipality.yml": MunicipalityFile,
     "sites.yml": SitesFile,
@@ -873,11 +966,12 @@ FILES: dict[str, type[Strict]] = {
     "backups.yml": BackupsFile,
     "vpn.yml": VpnFile,
     "pbx.yml": PbxFile,
+    "cameras.yml": CamerasFile,
 }
 REQUIRED_FILES = ("municipality.yml", "sites.yml", "networks.yml", "hosts.yml")
 # Optional files whose absence turns a feature off (the Inventory holds None), rather than
 # counting as an empty list.
-FEATURE_FILES = ("backups.yml", "vpn.yml", "pbx.yml")
+FEATURE_FILES = ("backups.yml", "vpn.yml", "pbx.yml", "cameras.yml")
 # Files Ansible itself reads from the inventory directory.
 ANSIBLE_FILES = ("inventory.yml",)
 SECRETS_FILE = "group_vars/all/vault.yml"

@@ -23,6 +23,7 @@ from pathlib import Path
 from bilgiislem import REPO_ROOT, ui
 from bilgiislem import secrets as secretsmod
 from bilgiislem.inventory import Inventory
+from bilgiislem.lab import cameras as labcams
 from bilgiislem.lab import image, podman
 from bilgiislem.lab import network as labnet
 from bilgiislem.netops.devices import AUTOMATION_USER as DEVICE_USER
@@ -95,6 +96,7 @@ class Plan:
     networks: dict[str, NetSpec]
     hosts: list[HostSpec]
     netsim: NetsimSpec | None = None
+    camsim: labcams.CamsimSpec | None = None
     appliances: list[labnet.ApplianceSpec] = field(default_factory=list)
     workstations: list[labnet.WorkstationSpec] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
@@ -250,8 +252,11 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
     pbx_tag = image.ensure(ui.info, dry_run, image.PBX)[0] if needs_pbx_image(inv) else ""
     p = plan(inv, tag, pbx_tag)
     p.netsim = netsim_plan(inv, tag, _device_passwords(inv, dry_run))
-    machines: list[HostSpec | NetsimSpec | labnet.ApplianceSpec | labnet.WorkstationSpec] = [
-        *p.hosts, *([p.netsim] if p.netsim else []), *p.appliances, *p.workstations]
+    p.camsim = labcams.plan(inv, tag)
+    machines: list[HostSpec | NetsimSpec | labcams.CamsimSpec | labnet.ApplianceSpec
+                   | labnet.WorkstationSpec] = [
+        *p.hosts, *([p.netsim] if p.netsim else []), *([p.camsim] if p.camsim else []),
+        *p.appliances, *p.workstations]
 
     all_nets = {n["name"]: n for n in podman.networks()}
     all_ctrs = {c["Names"][0]: c for c in podman.containers()}
@@ -315,11 +320,14 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
         cur = existing_ctrs.get(h.container)
         if cur is None:
             p.actions.append(f"create container {h.container}")
-            ips = h.addresses if isinstance(h, NetsimSpec) else [ip for _, ip in h.attachments]
+            ips = (h.addresses if isinstance(h, (NetsimSpec, labcams.CamsimSpec))
+                   else [ip for _, ip in h.attachments])
             ui.info(f"{verb} create container {h.container} ({', '.join(ips)})")
             if not dry_run:
                 if isinstance(h, NetsimSpec):
                     _create_netsim(h, p, key.parent / "netsim")
+                elif isinstance(h, labcams.CamsimSpec):
+                    labcams.create(h, p.code)
                 elif isinstance(h, labnet.ApplianceSpec):
                     labnet.create_appliance(h, p.code)
                 elif isinstance(h, labnet.WorkstationSpec):
@@ -343,6 +351,9 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
     if p.netsim:
         ui.step(f"waiting for the {len(p.netsim.devices)} simulated switches")
         _wait_netsim(p.netsim)
+    if p.camsim:
+        ui.step(f"waiting for the {len(p.camsim.cameras)} simulated cameras")
+        labcams.wait(p.camsim)
     labnet.exempt_bridged_traffic(list(p.networks))
     routers = {ip for h in p.hosts if h.router for ip in h.all_ips} | {
         ip for a in p.appliances for ip in a.addresses}

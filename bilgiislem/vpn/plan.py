@@ -22,6 +22,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
+from bilgiislem.cameras import plan as camplan
 from bilgiislem.inventory import Inventory, firewall, models
 from bilgiislem.pbx import plan as pbxplan
 
@@ -97,9 +98,11 @@ class VpnPlan:
     keepalive: int
     down_after_minutes: int
     userspace_esp: bool
-    central: tuple[str, ...]  # the centre's non-WAN prefixes
+    central: tuple[str, ...]  # the centre's prefixes the tunnels carry
     internal: tuple[tuple[str, str], ...]  # (site code, prefix) of every non-WAN network
     sites: tuple[SitePlan, ...] = field(default_factory=tuple)
+    # The camera networks' isolation, enforced on the hub (the centre's router).
+    cameras: camplan.Isolation | None = None
 
     def site(self, code: str) -> SitePlan:
         return next(s for s in self.sites if s.code == code)
@@ -212,15 +215,19 @@ def build(inv: Inventory) -> VpnPlan | None:
             lan_interface=s.lan_interface,
             vendor=s.vendor or ("fortigate" if s.type == "ipsec-appliance" else None)))
     central_sites = {s.code for s in inv.sites if s.type == "central"}
+    # What the tunnels carry: every internal network, but not the centre's camera networks,
+    # which no remote unit may reach (a unit's own cameras are carried: the central recorder
+    # records them).
+    carried = [n for n in inv.networks if n.purpose != "wan"
+               and not (n.purpose == "camera" and n.site in central_sites)]
     return VpnPlan(
         hub=hub.name, hub_site=hub.site, public_address=public, tunnel_subnet=v.tunnel_subnet,
         hub_tunnel_ip=v.tunnel_ip or str(subnet.network_address + 1),
         listen_port=v.listen_port, mtu=v.mtu, keepalive=v.keepalive,
         down_after_minutes=v.down_after_minutes, userspace_esp=v.ipsec_userspace_esp,
-        central=tuple(n.cidr for n in inv.networks
-                      if n.site in central_sites and n.purpose != "wan"),
-        internal=tuple((n.site or "", n.cidr) for n in inv.networks if n.purpose != "wan"),
-        sites=tuple(sites))
+        central=tuple(n.cidr for n in carried if n.site in central_sites),
+        internal=tuple((n.site or "", n.cidr) for n in carried),
+        sites=tuple(sites), cameras=camplan.isolation(inv))
 
 
 # --- what each Linux gateway gets (role vpn) ---------------------------------------------------
@@ -289,6 +296,16 @@ def hub_vars(plan: VpnPlan, public_keys: dict[str, str]) -> dict[str, object]:
             "children": [{"local_ts": a, "remote_ts": b}
                          for a, b in ipsec_children(plan, s)],
         })
+    guards = []
+    if plan.cameras is not None:
+        # Cameras reach only the recorders, NTP (and DNS if cameras.yml lists it); only the
+        # recorders and the management networks reach them (Rehber 3.6.1.9).
+        c = plan.cameras
+        zones.insert(0, _zone("kameralar", list(c.camera_networks),
+                              [Allow(to, comment, proto, ports)
+                               for to, proto, ports, comment in c.allowed_destinations]))
+        guards.append({"name": "kameralar", "destinations": list(c.camera_networks),
+                       "sources": list(c.allowed_sources)})
     return {
         "vpn_role": "hub",
         "vpn_site": plan.hub_site,
@@ -299,6 +316,7 @@ def hub_vars(plan: VpnPlan, public_keys: dict[str, str]) -> dict[str, object]:
         "vpn_ipsec_connections": ipsec,
         "vpn_ipsec_userspace_esp": plan.userspace_esp,
         "vpn_firewall_zones": zones,
+        "vpn_firewall_guards": guards,
     }
 
 

@@ -81,7 +81,8 @@ def test_vpn_status_shows_every_site_up(tunnels: Inventory) -> None:
     # The hub meets gw-itfaiye at the NAT's address, not the gateway's own 192.168.100.2.
     assert sites["itfaiye"]["seen_at"].startswith("198.51.100.254:"), sites["itfaiye"]
     assert sites["kutuphane"]["seen_at"] == "198.51.100.21:51820"
-    # One child SA per (centre prefix, site LAN): servers, users, voice, management.
+    # One child SA per (centre prefix, site LAN): users, servers, management, voice (not the
+    # cameras, which no unit reaches).
     assert sites["aritma"]["ike_state"] == "ESTABLISHED" and sites["aritma"]["children"] == "4/4"
     assert record.with_suffix(".html").is_file()
 

@@ -31,7 +31,7 @@ def test_host_vars_come_from_the_model():
     assert hv["ansible_user"] == "ansible"
     assert hv["ansible_ssh_private_key_file"].endswith("/.lab/ssh/id_ed25519")
     assert "StrictHostKeyChecking=yes" in hv["ansible_ssh_common_args"]
-    assert [i["prefix"] for i in hv["interfaces"]] == [24, 24, 24, 24, 24]
+    assert [i["prefix"] for i in hv["interfaces"]] == [24] * 6
 
 
 def test_derived_all_vars():

@@ -47,7 +47,13 @@ EXPECTED = ["vault_backup_passwords.srv-log", "vault_backup_passwords.srv-db",
             "vault_vpn_wireguard_keys.merkez", "vault_vpn_wireguard_keys.kutuphane",
             "vault_vpn_wireguard_keys.itfaiye", "vault_vpn_ipsec_psks.aritma",
             # the exchange: a SIP password per extension of someone who has not left
-            *(f"vault_pbx_sip_secrets.{s}" for s in ("1001", "1002", "1003", "1004", "1005"))]
+            *(f"vault_pbx_sip_secrets.{s}" for s in ("1001", "1002", "1003", "1004", "1005")),
+            # the cameras: the project's and the recorder's accounts per camera, and each
+            # camera operator's password (1004)
+            "vault_camera_admin_passwords.kam-giris", "vault_camera_admin_passwords.kam-otopark",
+            "vault_camera_recorder_passwords.kam-giris",
+            "vault_camera_recorder_passwords.kam-otopark",
+            "vault_camera_operator_passwords.1004"]
 
 
 def test_ensure_adds_what_is_missing_encrypted(inv_root: Path) -> None:
@@ -135,7 +141,8 @@ def test_no_backups_directory_or_switches_need_no_vault(inv_root: Path) -> None:
     (inv_root / "devices.yml").write_text("---\ndevices: []\n", encoding="utf-8")
     (inv_root / "vpn.yml").unlink()
     (inv_root / "pbx.yml").unlink()
-    hosts.write_text(re.sub(r"roles: \[(vpn_hub|vpn_gateway|pbx)\]", "roles: []",
+    (inv_root / "cameras.yml").unlink()
+    hosts.write_text(re.sub(r"roles: \[(vpn_hub|vpn_gateway|pbx|nvr)\]", "roles: []",
                             hosts.read_text(encoding="utf-8")), encoding="utf-8")
     (inv_root.parent.parent / ".lab" / "vault-password").unlink()
     inv = load(inv_root)

@@ -25,7 +25,11 @@ def test_shape(inv: Inventory) -> None:
     assert [s.type for s in inv.sites].count("central") == 1
     assert len(inv.sites) == 13
     assert 380 <= len(inv.personel) <= 420
-    assert {"switch", "camera", "ups"} <= {d.kind for d in inv.devices}
+    assert {"switch", "ups"} <= {d.kind for d in inv.devices}
+    assert inv.cameras is not None
+    assert {c.class_ for c in inv.cameras.cameras} == {"entrance", "indoor", "outdoor", "ptz",
+                                                        "live"}
+    assert {c.nvr for c in inv.cameras.cameras} == {"srv-nvr"}
     assert {"cisco_ios", "huawei_vrp", "hp_procurve"} <= {d.vendor for d in inv.devices}
     assert not inv.connection.private_key_file and not inv.connection.known_hosts_file
     assert (EXAMPLE / "inventory.yml").read_text().count("plugin: belediye") == 1
