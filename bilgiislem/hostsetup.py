@@ -13,6 +13,8 @@ from bilgiislem import ui
 APT_PACKAGES = (
     "podman", "runc", "netavark", "catatonit", "iptables", "debootstrap", "uidmap",
     "slirp4netns", "fuse-overlayfs", "openssh-client", "git", "python3-venv", "iproute2",
+    # djpeg: the camera simulator's frames are checked with libjpeg, as a recorder reads them
+    "libjpeg-turbo-progs",
 )
 
 

@@ -140,18 +140,20 @@ def targets(inv: Inventory, vault: dict[str, Any],
 
 
 def nvr_vars(inv: Inventory, host: str) -> dict[str, Any]:
-    """The role nvr's variables of a recorder (no secrets: playbooks/nvr.yml adds the
-    recorder's and the viewers' passwords from the vault)."""
+    """What the role nvr's variables are made of, for a recorder. No secrets: playbooks/nvr.yml
+    adds to each camera its recorder password (by camera name) and to each viewer their
+    operator password (by the sicil no in ``nvr_viewer_sicil``, in the same order)."""
     cams = inv.cameras
     assert cams is not None
     recorded = [c for c in cams.cameras if c.nvr == host]
+    viewers = operators(inv)
     return {
-        "nvr_cameras": [{"name": c.name, "url": stream_url(c), "user": RECORDER_USER,
-                         "class": c.class_, "location": c.location,
-                         "retention_days": class_settings(cams, c.class_).retention_days}
-                        for c in recorded],
-        "nvr_viewers": [{"username": inv.usernames[k.sicil_no], "sicil_no": k.sicil_no}
-                        for k in operators(inv)],
+        "nvr_camera_plan": [{"name": c.name, "url": stream_url(c), "user": RECORDER_USER,
+                             "class": c.class_,
+                             "retention_days": class_settings(cams, c.class_).retention_days}
+                            for c in recorded],
+        "nvr_viewer_plan": [{"username": inv.usernames[k.sicil_no]} for k in viewers],
+        "nvr_viewer_sicil": [k.sicil_no for k in viewers],
         # The recordings' web page: from the internal networks but never the camera VLANs.
         "nvr_viewer_networks": [n.cidr for n in inv.networks
                                 if n.purpose not in ("wan", "camera", "guest")],

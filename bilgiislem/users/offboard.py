@@ -2,9 +2,11 @@
 
 The personnel file stays the only trigger: the person must already be ``durum: ayrildi``
 there (with ``ayrilis`` and, for the hand-over, ``devir_alan``). The task then applies the
-accounts part of site.yml (tags ``directory``, ``mail``, ``admins`` and ``pbx``: directory
-account disabled and out of every group, folder and mailbox handed over, server accounts
-locked and keys revoked, the extension taken off the exchange), reads the
+accounts part of site.yml (tags ``directory``, ``mail``, ``admins``, ``pbx`` and ``nvr``:
+directory account disabled and out of every group, folder and mailbox handed over, server
+accounts locked and keys revoked, the extension taken off the exchange, the recorder's viewer
+account removed); a camera operator's accounts are removed from every camera (cameras.apply);
+then it reads the
 result back from the hosts like the access report does, and writes a dated record
 (``evidence/users/<time>-ayrilis-<user>.json`` and a Turkish HTML page): what was closed,
 where, when, by whom and at which commit. Exit 1 when anything is still open.
@@ -18,11 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from bilgiislem import REPO_ROOT, ansible_run, htmlreport, naming, ui
+from bilgiislem.cameras import apply as camapply
+from bilgiislem.cameras import run as camrun
 from bilgiislem.inventory import Inventory, models
 from bilgiislem.users import report
 
 SITE = REPO_ROOT / "playbooks" / "site.yml"
-TAGS = "directory,mail,admins,pbx"
+TAGS = "directory,mail,admins,pbx,nvr"
 
 
 class OffboardError(ValueError):
@@ -56,6 +60,7 @@ def run(inv: Inventory, inventory: str, who: str, *, check: bool = False) -> int
     if check:
         print(ansible_run.summary(applied, check))
         return 0 if applied.ok else 1
+    cameras = _camera_accounts(inv, person, sam)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     read_ok, ex = report.read_hosts(inv)
     directory, servers = ex.directory, ex.servers
@@ -73,6 +78,7 @@ def run(inv: Inventory, inventory: str, who: str, *, check: bool = False) -> int
                       "groups": row["gruplar"]},
         "servers": {h: admins.get(sam, {"account": False}) for h, admins in servers.items()},
         "extension": row["dahili"],
+        "cameras": cameras,
         "handover": {"folders": handed, "mailbox": row["posta"],
                      "successor_can_read": bool(successor) and any(
                          successor in f["readers"] for f in handed)},
@@ -80,7 +86,7 @@ def run(inv: Inventory, inventory: str, who: str, *, check: bool = False) -> int
         "unread_hosts": sorted({h.name for h in inv.servers()} - set(servers)),
     }
     record["ok"] = (applied.ok and read_ok and not row["ihlal"] and directory is not None
-                    and not record["unread_hosts"])
+                    and not record["unread_hosts"] and not (cameras or {}).get("failed"))
     path = write(record, now, sam)
     status = "KAPANDI" if record["ok"] else "AÇIK ERİŞİM VAR"
     print(f"{sam}: {status}; dizin: {row['dizin']}; kalan erişim: "
@@ -88,6 +94,21 @@ def run(inv: Inventory, inventory: str, who: str, *, check: bool = False) -> int
           f"{'okunabilir: ' + successor if record['handover']['successor_can_read'] else '-'}")
     print(f"kayıt / evidence: {path.relative_to(REPO_ROOT)} (+ .html)")
     return 0 if record["ok"] else 1
+
+
+def _camera_accounts(inv: Inventory, person: models.Kisi, sam: str) -> dict[str, Any] | None:
+    """A camera operator's accounts off every camera: cameras.apply, whose targets no longer
+    hold the person. None for someone who was no camera operator."""
+    if "kamera" not in person.hizmetler or inv.cameras is None or not inv.cameras.cameras:
+        return None
+    ui.step(f"camera accounts of {sam}: cameras.apply on {len(inv.cameras.cameras)} camera(s)")
+    results = camapply.apply_sync(camrun.targets(inv, None), check=False)
+    field = f"hesap.{sam}"
+    return {"total": len(results),
+            "removed_from": [r.name for r in results
+                             if any(c.field == field for c in r.changes)],
+            "failed": [{"camera": r.name, "status": r.status, "errors": r.errors}
+                       for r in results if r.status in camapply.FAILED]}
 
 
 def write(record: dict[str, Any], now: dt.datetime, sam: str,

@@ -130,6 +130,10 @@ def test_offboarding_closes_every_way_in_and_hands_over_the_files(client, tmp_pa
     assert record["ok"] and record["directory"] == {"read": True, "account": "devre dışı",
                                                     "groups": []}
     assert record["handover"]["successor_can_read"] is True
+    # a camera operator: her accounts are gone from both cameras (test_lab_cameras.py made
+    # them)
+    assert record["cameras"] == {"total": 2, "removed_from": ["kam-giris", "kam-otopark"],
+                                 "failed": []}
     assert evidence.name.endswith("-ayrilis-gulsen.dogan.json")
     assert record["git_commit"] and evidence.with_name(
         evidence.name.replace(".json", ".html")).is_file()

@@ -57,12 +57,13 @@ def test_leavers_are_no_operators(inv) -> None:
 
 def test_recorder_variables_carry_no_secret(inv) -> None:
     v = camplan.nvr_vars(inv, "srv-nvr")
-    assert v["nvr_cameras"] == [
+    assert v["nvr_camera_plan"] == [
         {"name": "kam-giris", "url": "http://10.10.40.21/mjpeg", "user": "kayit",
-         "class": "entrance", "location": "Hizmet binası ana giriş", "retention_days": 30},
+         "class": "entrance", "retention_days": 30},
         {"name": "kam-otopark", "url": "http://10.10.40.22/mjpeg", "user": "kayit",
-         "class": "outdoor", "location": "Otopark, doğu girişi", "retention_days": 60}]
-    assert v["nvr_viewers"] == [{"username": "gulsen.dogan", "sicil_no": "1004"}]
+         "class": "outdoor", "retention_days": 60}]
+    assert v["nvr_viewer_plan"] == [{"username": "gulsen.dogan"}]
+    assert v["nvr_viewer_sicil"] == ["1004"]
     assert "10.10.40.0/24" not in v["nvr_viewer_networks"]  # never from the cameras
     assert "10.10.10.0/24" in v["nvr_viewer_networks"]
     assert "password" not in repr(v)
