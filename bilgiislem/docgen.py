@@ -475,8 +475,8 @@ FIELD_DOCS: dict[str, str] = {
     "number: `V5.7.3` < `V5.7.10`).",
     "CamerasFile.ntp_servers": "NTP servers the cameras use, by address; default: the hosts "
     "with role `ntp_server`.",
-    "CamerasFile.dns_servers": "DNS servers the cameras get; default none. Listed ones are "
-    "also opened to the camera networks.",
+    "CamerasFile.dns_servers": "DNS servers the cameras get; empty: their DNS is left as it "
+    "is. Listed ones are also opened to the camera networks.",
     "CamerasFile.cameras": "Every camera the municipality manages.",
     "CameraClassOverrides.entrance": "Entrances (giriş). Built in: 30 days, 1920x1080, 15 fps, "
     "4096 kbit/s, GOP 30.",

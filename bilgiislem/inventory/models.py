@@ -950,8 +950,9 @@ class CamerasFile(Strict):
     # NTP servers the cameras use; default: the hosts with role ntp_server. By address: the
     # camera network reaches only the recorders and the NTP servers.
     ntp_servers: list[IPv4] | None = None
-    # DNS servers the cameras get; default none (they resolve nothing). Listed servers are
-    # also opened to the camera networks on the central gateway.
+    # DNS servers the cameras get; empty (default): their DNS is left as it is (NTP is by
+    # address, they need none). Listed servers are also opened to the camera networks on the
+    # central gateway.
     dns_servers: list[IPv4] = []
     cameras: list[Camera] = []
 
