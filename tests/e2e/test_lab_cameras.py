@@ -113,7 +113,7 @@ def test_the_recorder_records_every_camera(applied) -> None:
         sizes = {}
         for cam in ("kam-giris", "kam-otopark"):
             out = ssh(applied, "srv-nvr", "sudo", "find", f"/srv/kayit/{cam}", "-type", "f",
-                      "-size", "+1k", "-printf", "%s\\n")
+                      "-size", "+1k", "-printf", "'%s\\n'")
             sizes[cam] = [int(x) for x in out.split()]
         if all(sizes.values()):
             break
