@@ -155,6 +155,7 @@ def nvr_vars(inv: Inventory, host: str) -> dict[str, Any]:
         "nvr_viewer_plan": [{"username": inv.usernames[k.sicil_no]} for k in viewers],
         "nvr_viewer_sicil": [k.sicil_no for k in viewers],
         "nvr_retention_max_days": cams.max_retention_days,
+        "nvr_server_name": f"{host}.{inv.municipality.domain}",
         # The recordings' web page: from the internal networks but never the camera VLANs.
         "nvr_viewer_networks": [n.cidr for n in inv.networks
                                 if n.purpose not in ("wan", "camera", "guest")],

@@ -65,6 +65,7 @@ def test_recorder_variables_carry_no_secret(inv) -> None:
     assert v["nvr_viewer_plan"] == [{"username": "gulsen.dogan"}]
     assert v["nvr_viewer_sicil"] == ["1004"]
     assert v["nvr_retention_max_days"] == 90  # the KVKK policy of cameras.yml
+    assert v["nvr_server_name"] == "srv-nvr.ornekkoy.bel.tr"
     assert "10.10.40.0/24" not in v["nvr_viewer_networks"]  # never from the cameras
     assert "10.10.10.0/24" in v["nvr_viewer_networks"]
     assert "password" not in repr(v)
