@@ -13,12 +13,13 @@ from __future__ import annotations
 import json as jsonlib
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from invoke import Collection, Context, task
 from invoke.exceptions import Exit
 
-from bilgiislem import REPO_ROOT, ansible_run, docgen, hostsetup, ui
+from bilgiislem import REPO_ROOT, ansible_run, docgen, hostsetup, legallog, ui
 from bilgiislem import lab as labmod
 from bilgiislem import molecule as mol
 from bilgiislem import secrets as secretsmod
@@ -119,6 +120,9 @@ def deploy(c: Context, inventory: str = DEFAULT_INVENTORY, check: bool = False,
     path = REPO_ROOT / "playbooks" / f"{playbook}.yml"
     if not path.is_file():
         ui.error(f"no playbook {path.relative_to(REPO_ROOT)}")
+        raise Exit(code=EXIT_INVALID)
+    if problem := legallog.tsa_ca_problem(inv):
+        ui.error(problem)
         raise Exit(code=EXIT_INVALID)
     # A preview changes nothing, not even the vault: it lists what deploy would add.
     if _ensure_secrets(inv, inventory, dry_run=check) and check:
@@ -729,3 +733,63 @@ def cameras_audit_task(c: Context, inventory: str = DEFAULT_INVENTORY,
 
 cameras_ns = Collection("cameras", cameras_apply_task, cameras_audit_task)
 ns.add_collection(cameras_ns)
+
+
+# --- Law 5651 legal logging --------------------------------------------------------------------
+from bilgiislem.legallog import run as legal_run  # noqa: E402
+
+
+def _legal(code_fn: Callable[[], int]) -> None:
+    try:
+        code = code_fn()
+    except legal_run.LegalLogError as exc:
+        ui.error(str(exc))
+        raise Exit(code=EXIT_FAILED) from None
+    if code:
+        raise Exit(code=code)
+
+
+@task(name="seal", help={"inventory": INVENTORY_HELP,
+                         "day": "only this day (YYYY-MM-DD); default: every finished day",
+                         "now": "the collector's clock for this run (tests; ISO 8601)",
+                         "dry_run": "only list the days and sources waiting; seal nothing"})
+def logs_seal_task(c: Context, inventory: str = DEFAULT_INVENTORY, day: str | None = None,
+                   now: str | None = None, dry_run: bool = False) -> None:
+    """Seal the finished days on the log collector now (the nightly timer's job): hashes,
+    İç IP Dağıtım Logu, RFC 3161 time stamp; evidence."""
+    inv = _validated(inventory)
+    _legal(lambda: legal_run.seal(inv, inventory, day=day, clock=now, dry_run=dry_run))
+
+
+@task(name="verify", help={"inventory": INVENTORY_HELP,
+                           "date": "only this day (YYYY-MM-DD)",
+                           "all": "every sealed day (the default)"})
+def logs_verify_task(c: Context, inventory: str = DEFAULT_INVENTORY, date: str | None = None,
+                     all: bool = False) -> None:
+    """Check every hash and time stamp of the sealed days; names each failing file; exit 1 on
+    any failure; evidence."""
+    inv = _validated(inventory)
+    _legal(lambda: legal_run.verify(inv, inventory, day=None if all else date))
+
+
+@task(name="who", help={"inventory": INVENTORY_HELP, "ip": "the internal IP address",
+                        "at": "the moment, 'YYYY-MM-DD HH:MM' local time (or ISO 8601)"})
+def logs_who_task(c: Context, ip: str, at: str, inventory: str = DEFAULT_INVENTORY) -> None:
+    """Who held an internal IP at a time (official requests): MAC, host name, user, from the
+    sealed records, with that day's verification; evidence."""
+    inv = _validated(inventory)
+    _legal(lambda: legal_run.who(inv, inventory, ip=ip, at=at))
+
+
+@task(name="export", help={"inventory": INVENTORY_HELP, "from_": "first day (YYYY-MM-DD)",
+                           "to": "last day (YYYY-MM-DD)"})
+def logs_export_task(c: Context, from_: str, to: str,
+                     inventory: str = DEFAULT_INVENTORY) -> None:
+    """A hand-over package of a date range (sealed bundles, the TSA certificate, a Turkish
+    read-me with the openssl commands) into evidence/legal-log/."""
+    inv = _validated(inventory)
+    _legal(lambda: legal_run.export(inv, inventory, first=from_, last=to))
+
+
+logs_ns = Collection("logs", logs_seal_task, logs_verify_task, logs_who_task, logs_export_task)
+ns.add_collection(logs_ns)

@@ -70,6 +70,9 @@ FILE_DOCS: dict[str, str] = {
     "the recorder (host with role `nvr`) that records it, and the municipality's retention "
     "policy. Camera operators come from `personel.yml` (`hizmetler: [kamera]`). See "
     "[cameras.md](cameras.md).",
+    "legal_logging.yml": "Law 5651 legal logging on the log collector: the RFC 3161 "
+    "time-stamp authority, how long sealed days are kept and when a silent source raises an "
+    "alert. See [legal-logging.md](legal-logging.md).",
     "personel.yml": "Staff, as the personnel (İnsan Kaynakları) office exports them. The keys "
     "are Turkish, like the export. Usernames are derived by the rule in "
     "[inventory.md](inventory.md#kullanıcı-adı-kuralı--username-rule) unless "
@@ -150,6 +153,12 @@ FILE_CHECKS: dict[str, list[str]] = {
         "and names a host with role `nvr` as `nvr`",
         "no class keeps recordings longer than `max_retention_days` (built-in classes keep 30 "
         "days)",
+    ],
+    "legal_logging.yml": [
+        "a host has the role `log_collector`",
+        "`retention_days` is 730 (two years) or more, unless `allow_short_retention: true`",
+        "the TSA is not the log collector itself (by name or address); `deploy` also checks "
+        "that `tsa.ca_file` holds a PEM certificate before it contacts any host",
         "without `ntp_servers`, some host has role `ntp_server`",
     ],
     "pbx.yml": [
@@ -478,6 +487,18 @@ FIELD_DOCS: dict[str, str] = {
     "CamerasFile.dns_servers": "DNS servers the cameras get; empty: their DNS is left as it "
     "is. Listed ones are also opened to the camera networks.",
     "CamerasFile.cameras": "Every camera the municipality manages.",
+    # legal_logging.yml
+    "LegalLoggingFile.tsa": "The RFC 3161 time-stamp authority that seals each day.",
+    "TimeStampAuthority.url": "Where the collector posts its time-stamp requests "
+    "(`application/timestamp-query`).",
+    "TimeStampAuthority.ca_file": "The authority's CA certificate (PEM), relative to the "
+    "inventory directory; what the seals are verified against.",
+    "LegalLoggingFile.retention_days": "Days a sealed day is kept before it is destroyed "
+    "with a record (legal minimum 730).",
+    "LegalLoggingFile.allow_short_retention": "Allow less than 730 days (only on a lawyer's "
+    "advice).",
+    "LegalLoggingFile.silent_after_minutes": "Minutes without a line from a server after "
+    "which the collector raises the silent-source alert.",
     "CameraClassOverrides.entrance": "Entrances (giriş). Built in: 30 days, 1920x1080, 15 fps, "
     "4096 kbit/s, GOP 30.",
     "CameraClassOverrides.indoor": "Indoors (iç mekân). Built in: 30 days, 1920x1080, 12 fps, "
@@ -734,7 +755,8 @@ def render_schema_doc() -> str:
         "- Optional files: " + ", ".join(f"`{f}`" for f in optional)
         + " (a missing one counts as an empty list; without `backups.yml` nothing is backed "
         "up, without `vpn.yml` there is no site-to-site VPN, without `pbx.yml` no telephone "
-        "exchange, without `cameras.yml` no cameras are managed). Recordings the exchange "
+        "exchange, without `cameras.yml` no cameras are managed, without "
+        "`legal_logging.yml` no 5651 sealing). Recordings the exchange "
         "plays go in the directory `sesler/`.",
         "- Also in the directory: " + ", ".join(f"`{f}`" for f in models.ANSIBLE_FILES)
         + " (`plugin: belediye`, read by Ansible) and, if there are secrets, "

@@ -22,6 +22,9 @@ ROLES_DIR = REPO_ROOT / "roles"
 # only, so a second checkout on the same machine would read this one's state and skip `create`.
 # Each checkout keeps its own, and a run starts from none.
 STATE_DIR = REPO_ROOT / ".cache" / "molecule"
+# Molecule connects by SSH through `podman exec -i <instance> sshd -i` (.config/molecule/
+# sshd-over-podman) with this checkout's own throwaway key.
+SSH_KEY = STATE_DIR / "ssh" / "id_ed25519"
 
 
 @dataclass
@@ -56,6 +59,7 @@ def run_all(roles: list[str], jobs: int = 1) -> list[ScenarioResult]:
     if any(r in PBX_IMAGE_ROLES for r in roles):
         image.ensure(ui.info, r=image.PBX)
     order = sorted(roles, key=lambda r: -MINUTES.get(r, 60))
+    ssh_key()  # before the threads, so that they do not race to make it
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         results = dict(zip(order, pool.map(run, order), strict=True))
     return [results[r] for r in roles]
@@ -70,6 +74,7 @@ def _env(role: str, image_tag: str) -> dict[str, str]:
         "BILGIISLEM_IMAGE": image_tag,
         "BILGIISLEM_PBX_IMAGE": image.tag(image.PBX),
         "BILGIISLEM_MOLECULE_NAME": f"molecule-{role}",
+        "BILGIISLEM_MOLECULE_SSH_KEY": str(SSH_KEY),
         "MOLECULE_EPHEMERAL_DIRECTORY": str(STATE_DIR / role),
         "ANSIBLE_FORCE_COLOR": "0",
         "NO_COLOR": "1",
@@ -97,7 +102,17 @@ def _remove_leftovers(role: str) -> None:
             podman.run("network", "rm", "-f", net["name"], check=False)
 
 
+def ssh_key() -> Path:
+    """The throwaway key Molecule logs in with (made once per checkout, never committed)."""
+    if not SSH_KEY.exists():
+        SSH_KEY.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "molecule",
+                        "-f", str(SSH_KEY)], check=True)
+    return SSH_KEY
+
+
 def run(role: str) -> ScenarioResult:
+    ssh_key()
     tag, _ = image.ensure(ui.info)
     if role in PBX_IMAGE_ROLES:
         image.ensure(ui.info, r=image.PBX)

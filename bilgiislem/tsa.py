@@ -89,6 +89,17 @@ def make_authority(directory: Path, name: str = "Bilgi Islem Lab TSA") -> Path:
     return d / "ca.pem"
 
 
+def _ts_config(directory: Path) -> Path:
+    """The [tsa] configuration for where the keys are now (a container mounts them elsewhere
+    than where they were made)."""
+    d = directory.resolve()
+    cfg = d / "openssl.cnf"
+    text = CONFIG.format(cn="-", dir=d)
+    if not cfg.exists() or cfg.read_text(encoding="utf-8") != text:
+        cfg.write_text(text, encoding="utf-8")
+    return cfg
+
+
 def reply(directory: Path, query: bytes) -> bytes:
     """One time-stamp reply for a DER query (``openssl ts -reply``)."""
     d = directory.resolve()
@@ -129,6 +140,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def server(directory: Path, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+    _ts_config(directory)
     handler = type("Handler", (_Handler,), {"directory": directory.resolve()})
     return ThreadingHTTPServer((host, port), handler)
 

@@ -57,6 +57,8 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
         result.update(pbxplan.host_vars(inv))
     if "nvr" in host.roles and inv.cameras is not None:
         result.update(camplan.nvr_vars(inv, name))
+    if "log_collector" in host.roles and inv.legal_logging is not None:
+        result["log_collector_legal"] = legal_logging_vars(inv)
     if "mail_server" in host.roles:
         result.update(mail_state(inv))
         result["common_clamav_enabled"] = True  # clamd scans every message (clamav-milter)
@@ -65,6 +67,34 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
     if ssh_args:
         result["ansible_ssh_common_args"] = " ".join(ssh_args)
     return result
+
+
+def legal_logging_vars(inv: Inventory) -> dict[str, Any]:
+    """The role log_collector's Law 5651 settings (legal_logging.yml): the TSA, retention, the
+    sources whose silence raises an alert (every host that forwards its logs here) and the
+    static addresses the İç IP Dağıtım Logu lists for every day."""
+    ll = inv.legal_logging
+    assert ll is not None
+    collectors = {h.name for h in inv.hosts_with_role("log_collector")}
+    ca = (inv.root / ll.tsa.ca_file).resolve()
+    static = [{"ip": i.ip, "hostname": h.name, "mac": "-", "user": "-"}
+              for h in inv.hosts for i in h.interfaces]
+    static += [{"ip": d.ip, "hostname": d.name, "mac": "-", "user": "-"} for d in inv.devices]
+    if inv.cameras is not None:
+        static += [{"ip": c.ip, "hostname": c.name, "mac": "-", "user": "-"}
+                   for c in inv.cameras.cameras]
+    return {
+        "tsa_url": ll.tsa.url,
+        # Missing: deploy stops before Ansible (legallog.tsa_ca_problem); the role refuses "".
+        "tsa_ca_pem": ca.read_text(encoding="utf-8") if ca.is_file() else "",
+        "retention_days": ll.retention_days,
+        "allow_short_retention": ll.allow_short_retention,
+        "silent_after_minutes": ll.silent_after_minutes,
+        "municipality": inv.municipality.name,
+        "timezone": inv.municipality.timezone,
+        "sources": sorted(h.name for h in inv.servers() if h.name not in collectors),
+        "static": sorted(static, key=lambda e: tuple(int(x) for x in e["ip"].split("."))),
+    }
 
 
 def internal_networks(inv: Inventory) -> list[str]:

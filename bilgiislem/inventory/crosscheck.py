@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import urllib.parse
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +73,7 @@ def check(inv: Inventory, docs: dict[str, yamlio.YamlDoc]) -> list[Issue]:
     _vpn(c, inv)
     _pbx(c, inv)
     _cameras(c, inv)
+    _legal_logging(c, inv)
     return c.issues
 
 
@@ -947,3 +949,27 @@ def _cameras(c: _Collector, inv: Inventory) -> None:
             c.add(f, (*loc, "nvr"), k.nvr, f"host {k.nvr!r} has no role 'nvr'",
                   "name a recorder (a host with role 'nvr' in hosts.yml), or add the role")
 
+
+
+def _legal_logging(c: _Collector, inv: Inventory) -> None:
+    f = "legal_logging.yml"
+    ll = inv.legal_logging
+    if ll is None:
+        return
+    if not inv.hosts_with_role("log_collector"):
+        c.add(f, ("tsa",), None, "legal logging is described but no host collects the logs",
+              "give a host the role 'log_collector' in hosts.yml: it seals the logs")
+    if ll.retention_days < m_.LEGAL_LOG_MIN_DAYS and not ll.allow_short_retention:
+        c.add(f, ("retention_days",), ll.retention_days,
+              f"retention of {ll.retention_days} days is below the legal minimum of "
+              f"{m_.LEGAL_LOG_MIN_DAYS} days (Law 5651, 2017 regulation)",
+              f"keep {m_.LEGAL_LOG_MIN_DAYS} days or more; only on a lawyer's advice set "
+              "'allow_short_retention: true'")
+    collectors = {h.name for h in inv.hosts_with_role("log_collector")}
+    host = urllib.parse.urlsplit(ll.tsa.url).hostname
+    by_ip = {i.ip: h.name for h in inv.hosts for i in h.interfaces}
+    if host in collectors or by_ip.get(host or "") in collectors:
+        c.add(f, ("tsa", "url"), ll.tsa.url,
+              "the time stamps would come from the log collector itself",
+              "a seal is only worth something from a TSA the collector's administrators do "
+              "not control: use a licensed provider or a separate host")

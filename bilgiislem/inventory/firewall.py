@@ -26,7 +26,8 @@ class Service:
 
 ROLE_SERVICES: dict[str, tuple[Service, ...]] = {
     "ntp_server": (Service("ntp", "udp", 123),),
-    "log_collector": (Service("syslog", "tcp", 514), Service("syslog-tls", "tcp", 6514)),
+    "log_collector": (Service("syslog", "tcp", 514), Service("syslog-relp", "tcp", 2514),
+                      Service("syslog-tls", "tcp", 6514)),
     "directory": (Service("dns", "udp", 53), Service("dns-tcp", "tcp", 53),
                   Service("kerberos", "udp", 88), Service("kerberos-tcp", "tcp", 88),
                   Service("ldap", "tcp", 389), Service("ldaps", "tcp", 636),

@@ -36,6 +36,7 @@ class Inventory:
     vpn: models.VpnFile | None = None  # None: no vpn.yml, no site-to-site VPN
     pbx: models.PbxFile | None = None  # None: no pbx.yml, no telephone exchange
     cameras: models.CamerasFile | None = None  # None: no cameras.yml, no cameras managed
+    legal_logging: models.LegalLoggingFile | None = None  # None: no 5651 sealing
 
     def network(self, name: str) -> models.Network:
         return next(n for n in self.networks if n.name == name)
@@ -330,6 +331,7 @@ def load(root: str | Path, display: str | None = None) -> Inventory:
             vpn=parsed["vpn.yml"],
             pbx=parsed["pbx.yml"],
             cameras=parsed["cameras.yml"],
+            legal_logging=parsed["legal_logging.yml"],
         )
         inv.usernames = naming.assign_usernames(
             [(k.sicil_no, k.ad, k.soyad, k.baslama, k.kullanici_adi) for k in inv.personel]

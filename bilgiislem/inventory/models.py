@@ -957,6 +957,37 @@ class CamerasFile(Strict):
     cameras: list[Camera] = []
 
 
+# ---------------------------------------------------------------------------------------------
+# legal_logging.yml (Law 5651)
+
+# The 2017 regulation: a collective-use provider keeps access logs for two years.
+LEGAL_LOG_MIN_DAYS = 730
+
+
+def _tsa_url(value: str) -> str:
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+        raise fail(f"{value!r} is not an http:// or https:// address",
+                   "the time-stamp authority's address as its provider gives it, e.g. "
+                   "'http://tsa.example.gov.tr/' (RFC 3161 over HTTP)")
+    return value
+
+
+class TimeStampAuthority(Strict):
+    # Where the collector asks for RFC 3161 time stamps (HTTP POST application/timestamp-query).
+    url: Annotated[StrictStr, AfterValidator(_tsa_url)]
+    # The TSA's CA certificate (PEM), relative to the inventory directory: what verifiers trust.
+    ca_file: Annotated[StrictStr, Field(min_length=1, max_length=255)]
+
+
+class LegalLoggingFile(Strict):
+    tsa: TimeStampAuthority
+    retention_days: Annotated[StrictInt, Field(ge=1, le=3650)] = LEGAL_LOG_MIN_DAYS
+    # Only on a lawyer's advice: retention under the legal two years.
+    allow_short_retention: bool = False
+    # A source (host) that sent nothing for this long raises the silent-source alert.
+    silent_after_minutes: Annotated[StrictInt, Field(ge=1, le=1440)] = 15
+
+
 FILES: dict[str, type[Strict]] = {
     "municipality.yml": MunicipalityFile,
     "sites.yml": SitesFile,
@@ -968,11 +999,12 @@ FILES: dict[str, type[Strict]] = {
     "vpn.yml": VpnFile,
     "pbx.yml": PbxFile,
     "cameras.yml": CamerasFile,
+    "legal_logging.yml": LegalLoggingFile,
 }
 REQUIRED_FILES = ("municipality.yml", "sites.yml", "networks.yml", "hosts.yml")
 # Optional files whose absence turns a feature off (the Inventory holds None), rather than
 # counting as an empty list.
-FEATURE_FILES = ("backups.yml", "vpn.yml", "pbx.yml", "cameras.yml")
+FEATURE_FILES = ("backups.yml", "vpn.yml", "pbx.yml", "cameras.yml", "legal_logging.yml")
 # Files Ansible itself reads from the inventory directory.
 ANSIBLE_FILES = ("inventory.yml",)
 SECRETS_FILE = "group_vars/all/vault.yml"

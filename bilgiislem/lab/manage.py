@@ -26,6 +26,7 @@ from bilgiislem.inventory import Inventory
 from bilgiislem.lab import cameras as labcams
 from bilgiislem.lab import image, podman
 from bilgiislem.lab import network as labnet
+from bilgiislem.lab import tsa as labtsa
 from bilgiislem.netops.devices import AUTOMATION_USER as DEVICE_USER
 from bilgiislem.netsim import DeviceSpec
 
@@ -97,6 +98,7 @@ class Plan:
     hosts: list[HostSpec]
     netsim: NetsimSpec | None = None
     camsim: labcams.CamsimSpec | None = None
+    tsa: labtsa.TsaSpec | None = None
     appliances: list[labnet.ApplianceSpec] = field(default_factory=list)
     workstations: list[labnet.WorkstationSpec] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
@@ -253,10 +255,11 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
     p = plan(inv, tag, pbx_tag)
     p.netsim = netsim_plan(inv, tag, _device_passwords(inv, dry_run))
     p.camsim = labcams.plan(inv, tag)
-    machines: list[HostSpec | NetsimSpec | labcams.CamsimSpec | labnet.ApplianceSpec
-                   | labnet.WorkstationSpec] = [
+    p.tsa = labtsa.plan(inv, tag)
+    machines: list[HostSpec | NetsimSpec | labcams.CamsimSpec | labtsa.TsaSpec
+                   | labnet.ApplianceSpec | labnet.WorkstationSpec] = [
         *p.hosts, *([p.netsim] if p.netsim else []), *([p.camsim] if p.camsim else []),
-        *p.appliances, *p.workstations]
+        *([p.tsa] if p.tsa else []), *p.appliances, *p.workstations]
 
     all_nets = {n["name"]: n for n in podman.networks()}
     all_ctrs = {c["Names"][0]: c for c in podman.containers()}
@@ -320,7 +323,8 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
         cur = existing_ctrs.get(h.container)
         if cur is None:
             p.actions.append(f"create container {h.container}")
-            ips = (h.addresses if isinstance(h, (NetsimSpec, labcams.CamsimSpec))
+            ips = (h.addresses if isinstance(h, (NetsimSpec, labcams.CamsimSpec,
+                                                 labtsa.TsaSpec))
                    else [ip for _, ip in h.attachments])
             ui.info(f"{verb} create container {h.container} ({', '.join(ips)})")
             if not dry_run:
@@ -328,6 +332,8 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
                     _create_netsim(h, p, key.parent / "netsim")
                 elif isinstance(h, labcams.CamsimSpec):
                     labcams.create(h, p.code)
+                elif isinstance(h, labtsa.TsaSpec):
+                    labtsa.create(h, p.code)
                 elif isinstance(h, labnet.ApplianceSpec):
                     labnet.create_appliance(h, p.code)
                 elif isinstance(h, labnet.WorkstationSpec):
@@ -354,6 +360,9 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
     if p.camsim:
         ui.step(f"waiting for the {len(p.camsim.cameras)} simulated cameras")
         labcams.wait(p.camsim)
+    if p.tsa:
+        ui.step(f"waiting for the time-stamp authority ({p.tsa.container})")
+        labtsa.wait(p.tsa)
     labnet.exempt_bridged_traffic(list(p.networks))
     routers = {ip for h in p.hosts if h.router for ip in h.all_ips} | {
         ip for a in p.appliances for ip in a.addresses}

@@ -12,8 +12,12 @@ import importlib.machinery
 import importlib.util
 import sys
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from bilgiislem import REPO_ROOT
+
+if TYPE_CHECKING:
+    from bilgiislem.inventory import Inventory
 
 SEALER_PATH = REPO_ROOT / "roles" / "log_collector" / "files" / "bilgiislem-5651"
 
@@ -30,3 +34,20 @@ def sealer() -> ModuleType:
     sys.modules[name] = module  # dataclasses look their module up while the class is made
     loader.exec_module(module)
     return module
+
+
+def tsa_ca_problem(inv: Inventory) -> str | None:
+    """Why legal_logging.yml's TSA certificate cannot be used, or None. Checked before a
+    deploy rather than by `validate`: the lab's authority makes its certificate at `lab.up`."""
+    ll = inv.legal_logging
+    if ll is None:
+        return None
+    ca = (inv.root / ll.tsa.ca_file).resolve()
+    where = f"{inv.root}/legal_logging.yml: tsa.ca_file: {ll.tsa.ca_file!r}"
+    if not ca.is_file():
+        return (f"{where}: {ca} does not exist; hint: save the time-stamp provider's CA "
+                "certificate (PEM) there (in the lab, `./scripts/invoke lab.up` makes it)")
+    if "-----BEGIN CERTIFICATE-----" not in ca.read_text(encoding="utf-8", errors="replace"):
+        return (f"{where}: {ca} is not a PEM certificate; hint: it must hold "
+                "'-----BEGIN CERTIFICATE-----' (openssl x509 -outform PEM)")
+    return None

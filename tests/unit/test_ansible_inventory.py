@@ -64,7 +64,7 @@ def test_firewall_rules_follow_host_roles():
     hosts = to_ansible(LAB)["hosts"]
     log = hosts["srv-log"]["vars"]
     assert [(r["proto"], r["port"]) for r in log["firewall_allow"]] == [
-        ("udp", 123), ("tcp", 514), ("tcp", 6514)]
+        ("udp", 123), ("tcp", 514), ("tcp", 2514), ("tcp", 6514)]
     assert "198.51.100.0/24" not in log["firewall_allow"][0]["sources"]
     gw = hosts["gw-kutuphane"]["vars"]
     assert gw["firewall_allow"] == [

@@ -395,3 +395,13 @@ def test_watch_alerts_once_when_a_source_falls_silent_and_when_it_is_back(cfg, t
     back = S.watch(w, dt.datetime.now(TZ))
     assert [(a["kaynak"], a["olay"]) for a in back] == [("srv-db", "kaynak-geri-geldi")]
     assert len((tmp_path / "uyari.jsonl").read_text().splitlines()) == 3
+
+
+def test_lines_filed_under_a_sealed_day_get_a_supplement_bundle(cfg):
+    sealed(cfg)
+    write_incoming(cfg.incoming, "gw-merkez", DAY, "sshd", ["2026-11-20T23:59:59.000+03:00 "
+                                                            "gw-merkez 10.10.20.1 sshd[1]: late"])
+    ok, log = S.seal(cfg, NOW)
+    assert ok and [r["kaynak"] for r in log] == ["gw-merkez.ek1"], log
+    assert (cfg.archive / "2026-11-20" / "gw-merkez.ek1" / "ham" / "sshd.log.gz").exists()
+    assert S.verify(cfg)["basarisiz"] == 0

@@ -57,7 +57,7 @@ def test_hub_zones_follow_access_and_site_links(plan: vpnplan.VpnPlan) -> None:
         ("10.10.20.40/32", "udp", "53"), ("10.10.20.40/32", "tcp", "53"),
         ("10.10.20.40/32", "icmp", ""), ("10.10.20.10/32", "udp", "123"),
         ("10.10.20.10/32", "icmp", ""), ("10.10.20.10/32", "tcp", "514"),
-        ("10.10.20.10/32", "tcp", "6514")}
+        ("10.10.20.10/32", "tcp", "2514"), ("10.10.20.10/32", "tcp", "6514")}
     assert ("10.255.0.2/32", "", "") in allowed["itfaiye"]  # the link, both ways
     assert zones["aritma"]["sources"] == ["10.40.10.0/24"]
     assert not [a for a in allowed["aritma"] if a[0].startswith(("10.20.", "10.30."))]
