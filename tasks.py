@@ -169,11 +169,16 @@ def lint(c: Context) -> None:
     ui.info("lint clean")
 
 
-@task(help={"role": "one role (default: every role with a scenario)",
+@task(help={"role": "roles, comma-separated (default: every role with a scenario)",
             "jobs": "scenarios run side by side (default 1)"})
 def molecule(c: Context, role: str | None = None, jobs: int = 1) -> None:
     """Molecule: converge → idempotence → check mode (0 changed) → verify, per role."""
-    roles = [role] if role else mol.roles_with_scenarios()
+    known = mol.roles_with_scenarios()
+    roles = [r.strip() for r in role.split(",") if r.strip()] if role else known
+    unknown = [r for r in roles if r not in known]
+    if unknown:
+        ui.error(f"no Molecule scenario for {', '.join(unknown)}; scenarios: {', '.join(known)}")
+        raise Exit(code=EXIT_INVALID)
     ui.step(f"molecule scenarios of {', '.join(roles)}"
             + (f", {jobs} at a time" if jobs > 1 and len(roles) > 1 else ""))
     failed = []
