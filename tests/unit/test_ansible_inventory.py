@@ -129,3 +129,19 @@ def test_mail_state_binds_as_the_service_account_and_hands_mailboxes_over():
             "successor": "sukru.ozturk"} in mail["mail_handover"]
     # The lab has no mail server: the DC gets no service account to create.
     assert service_accounts(inv) == []
+
+
+def test_collector_gets_the_5651_settings_from_legal_logging_yml():
+    hv = to_ansible(LAB)["hosts"]["srv-log"]["vars"]
+    legal = hv["log_collector_legal"]
+    assert legal["tsa_url"] == "http://10.10.20.70:3180/"
+    assert (legal["retention_days"], legal["allow_short_retention"]) == (730, False)
+    assert (legal["municipality"], legal["timezone"]) == ("Örnekköy Belediyesi",
+                                                          "Europe/Istanbul")
+    # Every server that forwards is expected; not the collector itself, not the sysvinit PBX.
+    assert "srv-db" in legal["sources"] and "gw-merkez" in legal["sources"]
+    assert "srv-log" not in legal["sources"] and "srv-pbx" not in legal["sources"]
+    static = {e["ip"]: e["hostname"] for e in legal["static"]}
+    assert static["10.10.20.20"] == "srv-db"          # a host
+    assert static["10.10.40.21"] == "kam-giris"       # a camera
+    assert "log_collector_legal" not in to_ansible(LAB)["hosts"]["srv-db"]["vars"]
