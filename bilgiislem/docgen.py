@@ -96,6 +96,10 @@ FILE_CHECKS: dict[str, list[str]] = {
         "a VLAN ID is used at most once per site",
         "`gateway` lies inside `cidr` and is neither its network nor its broadcast address",
         "no two networks overlap",
+        "`dhcp` only on user, guest, voice and camera networks; `dhcp.server` is a host with "
+        "role `dhcp_server` and an interface on the network; the pool lies inside the network, "
+        "starts before it ends and holds no fixed address (hosts, devices, cameras, the "
+        "gateway); a host with role `dhcp_server` serves some network",
     ],
     "hosts.yml": [
         "host names are unique",
@@ -487,6 +491,15 @@ FIELD_DOCS: dict[str, str] = {
     "CamerasFile.dns_servers": "DNS servers the cameras get; empty: their DNS is left as it "
     "is. Listed ones are also opened to the camera networks.",
     "CamerasFile.cameras": "Every camera the municipality manages.",
+    "Network.dhcp": "Addresses handed out by DHCP (ISC Kea, role `dhcp_server`); every "
+    "lease is in the Law 5651 İç IP Dağıtım Logu.",
+    "NetworkDhcp.server": "The host (role `dhcp_server`, with an interface on this network) "
+    "that hands out the addresses.",
+    "NetworkDhcp.pool": "The first and last address handed out, `[first, last]`; no fixed "
+    "address of a host, device, camera or the gateway may be inside.",
+    "NetworkDhcp.lease_minutes": "Lease time; clients renew at half of it.",
+    "NetworkDhcp.dns_servers": "DNS servers given to clients; default: the hosts with role "
+    "`directory`.",
     # legal_logging.yml
     "LegalLoggingFile.tsa": "The RFC 3161 time-stamp authority that seals each day.",
     "TimeStampAuthority.url": "Where the collector posts its time-stamp requests "

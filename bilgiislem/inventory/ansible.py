@@ -57,6 +57,13 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
         result.update(pbxplan.host_vars(inv))
     if "nvr" in host.roles and inv.cameras is not None:
         result.update(camplan.nvr_vars(inv, name))
+    if "dhcp_server" in host.roles:
+        plan = dhcp_plan(inv, name)
+        # The role's subnets, and the host's addresses on them (the playbook finds the
+        # interfaces Kea listens on by them).
+        result["dhcp_server_subnets"] = [{k: v for k, v in p.items() if k != "server_ip"}
+                                         for p in plan]
+        result["dhcp_server_addresses"] = sorted({p["server_ip"] for p in plan})
     if "log_collector" in host.roles and inv.legal_logging is not None:
         result["log_collector_legal"] = legal_logging_vars(inv)
     if "mail_server" in host.roles:
@@ -67,6 +74,29 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
     if ssh_args:
         result["ansible_ssh_common_args"] = " ".join(ssh_args)
     return result
+
+
+def dhcp_plan(inv: Inventory, server: str) -> list[dict[str, Any]]:
+    """The networks ``server`` hands out addresses on (networks.yml ``dhcp``), as the role
+    dhcp_server's subnets plus the server's own address there (``server_ip``: the playbook
+    finds the interface by it). Kea's subnet id is the network's position in networks.yml."""
+    host = inv.host(server)
+    dns_default = [inv.management_ip(h) for h in inv.hosts_with_role("directory")]
+    out = []
+    for i, n in enumerate(inv.networks, 1):
+        if n.dhcp is None or n.dhcp.server != server:
+            continue
+        out.append({
+            "id": i, "subnet": n.cidr, "pools": [" - ".join(n.dhcp.pool)],
+            "router": n.gateway or "",
+            "dns_servers": n.dhcp.dns_servers if n.dhcp.dns_servers is not None
+            else dns_default,
+            "domain": inv.municipality.domain, "lease_seconds": n.dhcp.lease_minutes * 60,
+            # On the network, or (relayed by its gateway) the server's management address.
+            "server_ip": next((x.ip for x in host.interfaces if x.network == n.name),
+                              inv.management_ip(host)),
+        })
+    return out
 
 
 def legal_logging_vars(inv: Inventory) -> dict[str, Any]:

@@ -144,6 +144,7 @@ def _networks(c: _Collector, inv: Inventory) -> None:
         if n.gateway is not None:
             _in_network(c, f, ("networks", i, "gateway"), n.gateway, cidr=n.cidr,
                         net_name=n.name)
+    _dhcp(c, inv)
     nets = [ipaddress.IPv4Network(n.cidr) for n in inv.networks]
     for i in range(len(nets)):
         for j in range(i):
@@ -973,3 +974,67 @@ def _legal_logging(c: _Collector, inv: Inventory) -> None:
               "the time stamps would come from the log collector itself",
               "a seal is only worth something from a TSA the collector's administrators do "
               "not control: use a licensed provider or a separate host")
+
+
+def _dhcp(c: _Collector, inv: Inventory) -> None:
+    f = "networks.yml"
+    static: dict[str, str] = {}
+    for h in inv.hosts:
+        for x in h.interfaces:
+            static[x.ip] = f"host {h.name!r}"
+    for d in inv.devices:
+        static[d.ip] = f"device {d.name!r}"
+    if inv.cameras is not None:
+        for cam in inv.cameras.cameras:
+            static[cam.ip] = f"camera {cam.name!r}"
+    served: set[str] = set()
+    for i, n in enumerate(inv.networks):
+        if n.dhcp is None:
+            continue
+        loc = ("networks", i, "dhcp")
+        if n.purpose in ("wan", "server", "management"):
+            c.add(f, (*loc,), n.name, f"network {n.name!r} ({n.purpose}) hands out addresses "
+                  "by DHCP", "DHCP is for user, guest, voice and camera networks; servers, "
+                  "management and WAN addresses are fixed in the inventory")
+        host = next((h for h in inv.hosts if h.name == n.dhcp.server), None)
+        if host is None:
+            c.unknown(f, (*loc, "server"), "host", n.dhcp.server, [h.name for h in inv.hosts])
+        else:
+            served.add(host.name)
+            if "dhcp_server" not in host.roles:
+                c.add(f, (*loc, "server"), n.dhcp.server,
+                      f"host {host.name!r} does not have the role 'dhcp_server'",
+                      "add 'dhcp_server' to its roles in hosts.yml")
+            if not any(x.network == n.name for x in host.interfaces) and n.gateway is None:
+                c.add(f, (*loc, "server"), n.dhcp.server,
+                      f"host {host.name!r} has no interface on network {n.name!r}, which "
+                      "has no gateway to relay to it",
+                      "give the network its gateway (the router relays DHCP to the server: "
+                      "'ip helper-address'), or serve it from a host on the network")
+        net = ipaddress.IPv4Network(n.cidr)
+        first, last = (ipaddress.IPv4Address(a) for a in n.dhcp.pool)
+        for j, a in enumerate(n.dhcp.pool):
+            _in_network(c, f, (*loc, "pool", j), a, cidr=n.cidr, net_name=n.name)
+        if first > last:
+            c.add(f, (*loc, "pool"), n.dhcp.pool,
+                  f"the pool starts at {first}, after its end {last}",
+                  "write the pool as [first, last]")
+            continue
+        if first not in net or last not in net:
+            continue
+        taken = sorted((ipaddress.IPv4Address(ip), who) for ip, who in static.items()
+                       if first <= ipaddress.IPv4Address(ip) <= last)
+        if n.gateway and first <= ipaddress.IPv4Address(n.gateway) <= last:
+            taken.insert(0, (ipaddress.IPv4Address(n.gateway), "the gateway"))
+        if taken:
+            ip, who = taken[0]
+            c.add(f, (*loc, "pool"), n.dhcp.pool,
+                  f"the pool {first} - {last} contains {ip}, the fixed address of {who}",
+                  "leave the fixed addresses out of the pool; DHCP would hand them out "
+                  "twice")
+    for i, h in enumerate(inv.hosts):
+        if "dhcp_server" in h.roles and h.name not in served:
+            c.add("hosts.yml", ("hosts", i, "roles"), list(h.roles),
+                  f"host {h.name!r} has role 'dhcp_server' but no network names it",
+                  "give a network in networks.yml 'dhcp: {server: "
+                  f"{h.name}, pool: [first, last]}}', or remove the role")

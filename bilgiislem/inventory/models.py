@@ -384,6 +384,16 @@ class SitesFile(Strict):
 # networks.yml
 
 
+class NetworkDhcp(Strict):
+    # The host (role dhcp_server) that hands out addresses on this network.
+    server: HostName
+    # The first and last address handed out.
+    pool: Annotated[list[IPv4], Field(min_length=2, max_length=2)]
+    lease_minutes: Annotated[StrictInt, Field(ge=2, le=10080)] = 60
+    # DNS servers given to clients; default: the hosts with role directory.
+    dns_servers: list[IPv4] | None = None
+
+
 class Network(Strict):
     name: Slug
     site: Slug | None = None
@@ -391,6 +401,8 @@ class Network(Strict):
     vlan: VlanId | None = None
     cidr: Cidr
     gateway: IPv4 | None = None
+    # Addresses handed out by DHCP (Kea); each lease is in the Law 5651 İç IP Dağıtım Logu.
+    dhcp: NetworkDhcp | None = None
 
 
 class NetworksFile(Strict):

@@ -44,7 +44,9 @@ BASE = Recipe(
      # the simulated switches (bilgiislem/netsim) run in a lab container
      # (python3-cffi-backend named: debootstrap does not resolve the virtual package
      # python3-bcrypt needs)
-     "python3-cffi-backend", "python3-paramiko", "python3-yaml"),
+     "python3-cffi-backend", "python3-paramiko", "python3-yaml",
+     # the lab's DHCP clients (a PC on a user network asks Kea for an address)
+     "isc-dhcp-client"),
     Path(__file__).with_name("image-setup.sh"), "Debian 12, systemd")
 PBX = Recipe(
     "pbx", "sid",

@@ -204,7 +204,7 @@ def plan(inv: Inventory, image_tag: str, pbx_image_tag: str = "") -> Plan:
     return Plan(inv.municipality.code, inv.connection.user, nets, hosts,
                 appliances=appliances,
                 workstations=labnet.workstations(inv, image_tag, gateways)
-                + labnet.phones(inv, pbx_image_tag))
+                + labnet.dhcp_clients(inv, image_tag) + labnet.phones(inv, pbx_image_tag))
 
 
 # ---------------------------------------------------------------------------------------------

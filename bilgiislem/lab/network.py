@@ -110,21 +110,24 @@ def appliances(inv: Inventory, image_tag: str) -> list[ApplianceSpec]:
     return out
 
 
-def workstation_ip(inv: Inventory, network: str) -> str:
+def workstation_ip(inv: Inventory, network: str, nth: int = 0) -> str:
     """The highest address of the network below the lab host's (broadcast - 1) that no host
-    or device uses."""
+    or device uses; ``nth`` skips that many more free addresses (a second client)."""
     net = ipaddress.IPv4Network(inv.network(network).cidr)
     used = {x.ip for h in inv.hosts for x in h.interfaces} | {d.ip for d in inv.devices}
     used |= {n.gateway for n in inv.networks if n.gateway}
     candidate = net.broadcast_address - 2
-    while str(candidate) in used:
+    while str(candidate) in used or nth:
+        if str(candidate) not in used:
+            nth -= 1
         candidate -= 1
     return str(candidate)
 
 
-def _client(inv: Inventory, n: models.Network, image_tag: str, kind: str) -> WorkstationSpec:
+def _client(inv: Inventory, n: models.Network, image_tag: str, kind: str,
+            nth: int = 0) -> WorkstationSpec:
     """A client container (``lab-<kind>-<network>``) at the network's workstation address."""
-    attachments = ((NETWORK_PREFIX + n.name, workstation_ip(inv, n.name)),)
+    attachments = ((NETWORK_PREFIX + n.name, workstation_ip(inv, n.name, nth)),)
     container = f"{CONTAINER_PREFIX}{kind}-{n.name}"
     return WorkstationSpec(container, image_tag, attachments, n.gateway or "",
                            _hash([image_tag, container, attachments, n.gateway]))
@@ -136,6 +139,15 @@ def workstations(inv: Inventory, image_tag: str,
     of lab hosts and appliances)."""
     return [_client(inv, n, image_tag, "ws") for n in inv.networks
             if n.purpose == "data" and n.gateway in gateways]
+
+
+def dhcp_clients(inv: Inventory, image_tag: str) -> list[WorkstationSpec]:
+    """A PC (``lab-pc-<network>``) on each network a lab host serves by DHCP. It starts with
+    a fixed address below the workstation's; the lab e2e drops it and asks for a lease with
+    dhclient, as a PC on that network does."""
+    hosts = {h.name for h in inv.hosts}
+    return [_client(inv, n, image_tag, "pc", nth=1) for n in inv.networks
+            if n.dhcp is not None and n.dhcp.server in hosts]
 
 
 def phones(inv: Inventory, image_tag: str) -> list[WorkstationSpec]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import tarfile
 import time
@@ -22,6 +23,7 @@ from labtools import INVENTORY, invoke, ssh, ssh_argv
 
 from bilgiislem import REPO_ROOT
 from bilgiislem.inventory import Inventory
+from bilgiislem.lab import podman
 
 ARCHIVE = "/var/log/5651-arsiv"
 SOURCE = "srv-db"
@@ -97,6 +99,40 @@ def test_counted_stream_survives_a_collector_restart_and_silence_is_reported(dep
     assert [(a["kaynak"], a["olay"]) for a in back] == [(SOURCE, "kaynak-geri-geldi")]
 
 
+PC = "lab-pc-merkez-lan"
+LEASE: dict[str, str] = {}
+
+
+def test_pc_gets_a_lease_and_its_row_reaches_the_collector(deployed):
+    """A real DHCP client (dhclient) on the town hall's user network asks gw-merkez's Kea for
+    an address; it then reaches a server through the gateway, and the lease row arrives at
+    the collector as program kea-leases4."""
+    inv = deployed
+    out = podman.run("exec", PC, "sh", "-c",
+                     "ip -4 addr flush dev eth0 && dhclient -1 eth0 && "
+                     "ip -4 -o addr show dev eth0 && cat /sys/class/net/eth0/address",
+                     check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+    ip = re.search(r"inet (10\.10\.10\.\d+)/24", out.stdout)
+    assert ip, out.stdout
+    mac = out.stdout.split()[-1].lower()
+    assert 100 <= int(ip[1].rsplit(".", 1)[1]) <= 199, ip[1]  # from the pool of networks.yml
+    ping = podman.run("exec", PC, "ping", "-c", "2", "-W", "2", "10.10.20.10", check=False)
+    assert ping.returncode == 0, ping.stdout + ping.stderr
+    deadline = time.monotonic() + 90
+    while True:
+        found = subprocess.run(
+            [*ssh_argv(inv, _collector(inv)), "sudo", "grep", "-rhi", mac,
+             "/var/log/uzak/gw-merkez"], capture_output=True, text=True, check=False,
+            timeout=60)
+        if "kea-leases4" in found.stdout or time.monotonic() > deadline:
+            break
+        time.sleep(3)
+    assert f"kea-leases4: {ip[1]},{mac}" in found.stdout.lower(), found.stdout[-2000:]
+    LEASE.update(ip=ip[1], mac=mac, at=dt.datetime.now(ZoneInfo(inv.municipality.timezone))
+                 .isoformat(timespec="seconds"))
+
+
 def test_seal_verify_who_tamper_and_hand_over(deployed, tmp_path):
     inv = deployed
     collector = _collector(inv)
@@ -119,6 +155,18 @@ def test_seal_verify_who_tamper_and_hand_over(deployed, tmp_path):
                 f"-in {bundle}/MANIFEST.tsr -CAfile tsa-ca.pem && "
                 f"sha256sum -c {bundle}/MANIFEST.sha256'")
     assert "Verification: OK" in plain and ": FAILED" not in plain, plain
+
+    # The PC's lease is in the day's İç IP Dağıtım Logu of gw-merkez, and the look-up for its
+    # address at the time it held it names its MAC (from the sealed record, verified).
+    if LEASE:
+        ip_log = ssh(inv, collector, "sudo", "cat", f"{ARCHIVE}/{today}/gw-merkez/"
+                     "ic-ip-dagitim.tsv")
+        row = next((line.split("\t") for line in ip_log.splitlines()
+                    if line.startswith(LEASE["ip"] + "\t")), None)
+        assert row and row[1] == LEASE["mac"] and row[2].startswith(str(today)), ip_log
+        res = invoke("logs.who", "--inventory", INVENTORY, "--ip", LEASE["ip"],
+                     "--at", LEASE["at"])
+        assert res.returncode == 0 and LEASE["mac"] in res.stdout, res.stdout[-2000:]
 
     # Static addresses are in the day's record too; the look-up verifies the day.
     res = invoke("logs.who", "--inventory", INVENTORY, "--ip", "10.10.20.20",
