@@ -15,6 +15,8 @@ APT_PACKAGES = (
     "slirp4netns", "fuse-overlayfs", "openssh-client", "git", "python3-venv", "iproute2",
     # djpeg: the camera simulator's frames are checked with libjpeg, as a recorder reads them
     "libjpeg-turbo-progs",
+    # openssl ts: the tests' time-stamp authority, and verifying Law 5651 seals as an auditor
+    "openssl",
 )
 
 
