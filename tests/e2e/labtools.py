@@ -38,9 +38,10 @@ def ssh(inv: Inventory, host: str, *cmd: str) -> str:
 
 def inventory_copy(tmp_path: Path) -> Path:
     """A copy of the lab inventory (vault included) that still finds the lab's SSH key,
-    known_hosts and vault password."""
+    known_hosts, vault password and time-stamp authority's certificate."""
     copy = tmp_path / "inventory"
     shutil.copytree(REPO_ROOT / INVENTORY, copy)
-    hosts = copy / "hosts.yml"
-    hosts.write_text(hosts.read_text().replace("../../.lab/", f"{REPO_ROOT}/.lab/"))
+    for name in ("hosts.yml", "legal_logging.yml"):
+        path = copy / name
+        path.write_text(path.read_text().replace("../../.lab/", f"{REPO_ROOT}/.lab/"))
     return copy

@@ -19,11 +19,14 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from labtools import INVENTORY, invoke, ssh, ssh_argv
 
 from bilgiislem import REPO_ROOT
 from bilgiislem.inventory import Inventory
 from bilgiislem.lab import podman
+
+pytestmark = pytest.mark.lab
 
 ARCHIVE = "/var/log/5651-arsiv"
 SOURCE = "srv-db"
