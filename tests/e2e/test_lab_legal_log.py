@@ -162,8 +162,9 @@ def test_seal_verify_who_tamper_and_hand_over(deployed, tmp_path):
     # The PC's lease is in the day's İç IP Dağıtım Logu of gw-merkez, and the look-up for its
     # address at the time it held it names its MAC (from the sealed record, verified).
     if LEASE:
-        ip_log = ssh(inv, collector, "sudo", "cat", f"{ARCHIVE}/{today}/gw-merkez/"
-                     "ic-ip-dagitim.tsv")
+        # gw-merkez.ek1, ... when the day was sealed before (lines filed after a seal)
+        ip_log = ssh(inv, collector, "sudo", "sh", "-c",
+                     f"'cat {ARCHIVE}/{today}/gw-merkez*/ic-ip-dagitim.tsv'")
         row = next((line.split("\t") for line in ip_log.splitlines()
                     if line.startswith(LEASE["ip"] + "\t")), None)
         assert row and row[1] == LEASE["mac"] and row[2].startswith(str(today)), ip_log
