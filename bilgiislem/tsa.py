@@ -13,7 +13,6 @@ timeStamping) and the openssl configuration; ``serve(dir, host, port)`` answers
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -56,12 +55,8 @@ ess_cert_id_alg = sha256
 """
 
 
-def _run(*args: str, config: Path | None = None) -> None:
-    cmd = ["openssl", *args]
-    env = None
-    if config is not None:
-        env = {**os.environ, "OPENSSL_CONF": str(config)}
-    subprocess.run(cmd, check=True, capture_output=True, env=env)
+def _run(*args: str) -> None:
+    subprocess.run(["openssl", *args], check=True, capture_output=True)
 
 
 def make_authority(directory: Path, name: str = "Bilgi Islem Lab TSA") -> Path:
