@@ -73,6 +73,10 @@ FILE_DOCS: dict[str, str] = {
     "legal_logging.yml": "Law 5651 legal logging on the log collector: the RFC 3161 "
     "time-stamp authority, how long sealed days are kept and when a silent source raises an "
     "alert. See [legal-logging.md](legal-logging.md).",
+    "content_filter.yml": "Law 5651 content filtering on the user networks: block lists (text "
+    "files of domains under `icerik-filtresi/`), policies that block some of them, and the "
+    "resolver (host with role `dns_resolver`) and policy of each network. Every query is "
+    "logged for the legal record. See [legal-logging.md](legal-logging.md#içerik-filtresi).",
     "personel.yml": "Staff, as the personnel (İnsan Kaynakları) office exports them. The keys "
     "are Turkish, like the export. Usernames are derived by the rule in "
     "[inventory.md](inventory.md#kullanıcı-adı-kuralı--username-rule) unless "
@@ -164,6 +168,17 @@ FILE_CHECKS: dict[str, list[str]] = {
         "the TSA is not the log collector itself (by name or address); `deploy` also checks "
         "that `tsa.ca_file` holds a PEM certificate before it contacts any host",
         "without `ntp_servers`, some host has role `ntp_server`",
+    ],
+    "content_filter.yml": [
+        "list, policy and network names are unique; a policy blocks only lists defined here",
+        "each list file is under `icerik-filtresi/`, exists, and holds one domain per line "
+        "(a web address, an IP address or an invalid name is reported with the list file's "
+        "name and line; Turkish letters become punycode)",
+        "each network exists and is a `data` or `guest` network; its policy exists; its "
+        "resolver has role `dns_resolver` and an interface on the network, or the network has a "
+        "gateway to route to it",
+        "a filtered network's `dhcp.dns_servers`, when given, includes the resolver (DHCP "
+        "hands it out by default); a host with role `dns_resolver` resolves some network",
     ],
     "pbx.yml": [
         "`host` is the one host with role `pbx`; with that role in hosts.yml, pbx.yml must "
@@ -498,8 +513,8 @@ FIELD_DOCS: dict[str, str] = {
     "NetworkDhcp.pool": "The first and last address handed out, `[first, last]`; no fixed "
     "address of a host, device, camera or the gateway may be inside.",
     "NetworkDhcp.lease_minutes": "Lease time; clients renew at half of it.",
-    "NetworkDhcp.dns_servers": "DNS servers given to clients; default: the hosts with role "
-    "`directory`.",
+    "NetworkDhcp.dns_servers": "DNS servers given to clients; default: the network's "
+    "content-filtering resolver (content_filter.yml), else the hosts with role `directory`.",
     # legal_logging.yml
     "LegalLoggingFile.tsa": "The RFC 3161 time-stamp authority that seals each day.",
     "TimeStampAuthority.url": "Where the collector posts its time-stamp requests "
@@ -512,6 +527,26 @@ FIELD_DOCS: dict[str, str] = {
     "advice).",
     "LegalLoggingFile.silent_after_minutes": "Minutes without a line from a server after "
     "which the collector raises the silent-source alert.",
+    # content_filter.yml
+    "ContentFilterFile.lists": "Block lists: each a text file of domains.",
+    "FilterList.name": "The list's name; policies refer to it and block log lines name it.",
+    "FilterList.file": "Path relative to the inventory directory, under `icerik-filtresi/`: "
+    "one domain per line, `#` comments; a domain blocks every name under it.",
+    "FilterList.description": "What the list holds (for the reports).",
+    "ContentFilterFile.policies": "Policies a network can have (for example personel, "
+    "misafir, kiosk).",
+    "FilterPolicy.name": "The policy's name.",
+    "FilterPolicy.block": "The lists whose domains this policy blocks (NXDOMAIN).",
+    "FilterPolicy.description": "Who the policy is for.",
+    "ContentFilterFile.networks": "The filtered networks, each with its resolver and policy.",
+    "FilteredNetwork.network": "A network of networks.yml (purpose `data` or `guest`).",
+    "FilteredNetwork.resolver": "The host (role `dns_resolver`) its clients ask; DHCP hands "
+    "out its address unless `dhcp.dns_servers` says otherwise.",
+    "FilteredNetwork.policy": "The policy of the network's clients.",
+    "ContentFilterFile.upstream": "Resolvers other queries are forwarded to; empty: Unbound "
+    "resolves from the root servers.",
+    "ContentFilterFile.log_queries": "Log every query with the client's address (the Law 5651 "
+    "record).",
     "CameraClassOverrides.entrance": "Entrances (giriş). Built in: 30 days, 1920x1080, 15 fps, "
     "4096 kbit/s, GOP 30.",
     "CameraClassOverrides.indoor": "Indoors (iç mekân). Built in: 30 days, 1920x1080, 12 fps, "
@@ -769,8 +804,9 @@ def render_schema_doc() -> str:
         + " (a missing one counts as an empty list; without `backups.yml` nothing is backed "
         "up, without `vpn.yml` there is no site-to-site VPN, without `pbx.yml` no telephone "
         "exchange, without `cameras.yml` no cameras are managed, without "
-        "`legal_logging.yml` no 5651 sealing). Recordings the exchange "
-        "plays go in the directory `sesler/`.",
+        "`legal_logging.yml` no 5651 sealing, without `content_filter.yml` no filtering "
+        "resolver). Recordings the exchange plays go in the directory `sesler/`, the content "
+        "filter's block lists in `icerik-filtresi/`.",
         "- Also in the directory: " + ", ".join(f"`{f}`" for f in models.ANSIBLE_FILES)
         + " (`plugin: belediye`, read by Ansible) and, if there are secrets, "
         f"`{models.SECRETS_FILE}`, which must be encrypted with `ansible-vault`. "

@@ -9,7 +9,7 @@ from typing import Any
 
 from bilgiislem import naming
 from bilgiislem.cameras import plan as camplan
-from bilgiislem.inventory import firewall, models
+from bilgiislem.inventory import blocklists, firewall, models
 from bilgiislem.inventory.loader import Inventory, load
 from bilgiislem.pbx import plan as pbxplan
 from bilgiislem.vpn import plan as vpnplan
@@ -33,6 +33,7 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
     vpn = vpnplan.build(inv)
     vpn_ports = vpnplan.firewall_services(vpn, host.name) if vpn else ()
     pbx_ports = pbxplan.firewall_services(inv, host.name)
+    dns_ports = dns_resolver_services(inv, host.name)
     result: dict[str, Any] = {
         "ansible_host": inv.management_ip(host),
         "ansible_user": conn.user,
@@ -42,7 +43,8 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
         "interfaces": interfaces,
         # nftables: services of the host's roles, and where SSH may come from (the internal
         # networks plus the network Ansible reaches the host through).
-        "firewall_allow": firewall.allow_rules(host, internal, (*vpn_ports, *pbx_ports)),
+        "firewall_allow": firewall.allow_rules(host, internal,
+                                               (*vpn_ports, *pbx_ports, *dns_ports)),
         "firewall_ssh_sources": sorted({*internal, mgmt_net.cidr}),
     }
     if "database" in host.roles:
@@ -66,6 +68,8 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
         result["dhcp_server_addresses"] = sorted({p["server_ip"] for p in plan})
     if "log_collector" in host.roles and inv.legal_logging is not None:
         result["log_collector_legal"] = legal_logging_vars(inv)
+    if "dns_resolver" in host.roles and inv.content_filter is not None:
+        result.update(dns_resolver_vars(inv, name))
     if "mail_server" in host.roles:
         result.update(mail_state(inv))
         result["common_clamav_enabled"] = True  # clamd scans every message (clamav-milter)
@@ -82,21 +86,85 @@ def dhcp_plan(inv: Inventory, server: str) -> list[dict[str, Any]]:
     finds the interface by it). Kea's subnet id is the network's position in networks.yml."""
     host = inv.host(server)
     dns_default = [inv.management_ip(h) for h in inv.hosts_with_role("directory")]
+    filtered = ({fn.network: fn.resolver for fn in inv.content_filter.networks}
+                if inv.content_filter is not None else {})
     out = []
     for i, n in enumerate(inv.networks, 1):
         if n.dhcp is None or n.dhcp.server != server:
             continue
+        if n.dhcp.dns_servers is not None:
+            dns = list(n.dhcp.dns_servers)
+        elif n.name in filtered:  # the content filter's resolver, which no client bypasses
+            dns = [resolver_address(inv, inv.host(filtered[n.name]), n)]
+        else:
+            dns = dns_default
         out.append({
             "id": i, "subnet": n.cidr, "pools": [" - ".join(n.dhcp.pool)],
             "router": n.gateway or "",
-            "dns_servers": n.dhcp.dns_servers if n.dhcp.dns_servers is not None
-            else dns_default,
+            "dns_servers": dns,
             "domain": inv.municipality.domain, "lease_seconds": n.dhcp.lease_minutes * 60,
             # On the network, or (relayed by its gateway) the server's management address.
             "server_ip": next((x.ip for x in host.interfaces if x.network == n.name),
                               inv.management_ip(host)),
         })
     return out
+
+
+def resolver_address(inv: Inventory, host: models.Host, net: models.Network) -> str:
+    """The address a network's clients ask the resolver at: its own on the network, else its
+    management address (routed through the network's gateway)."""
+    return next((x.ip for x in host.interfaces if x.network == net.name),
+                inv.management_ip(host))
+
+
+def dns_resolver_vars(inv: Inventory, name: str) -> dict[str, Any]:
+    """The role dns_resolver's networks, policies and block lists (content_filter.yml) for
+    resolver ``name``: only the policies its networks use and the lists those block. The
+    directory's realm is forwarded to the domain controllers."""
+    cf = inv.content_filter
+    assert cf is not None
+    host = inv.host(name)
+    networks = []
+    for fn in cf.networks:
+        if fn.resolver == name:
+            net = inv.network(fn.network)
+            networks.append({"name": net.name, "cidr": net.cidr, "policy": fn.policy,
+                             "listen": resolver_address(inv, host, net)})
+    used = {n["policy"] for n in networks}
+    policies = [{"name": p.name, "block": list(p.block)} for p in cf.policies if p.name in used]
+    blocked = {x for p in policies for x in p["block"]}
+    dcs = inv.hosts_with_role("directory")
+    return {
+        "dns_resolver_networks": networks,
+        "dns_resolver_policies": policies,
+        "dns_resolver_lists": [{"name": x.name, "domains": blocklists.read(inv.resolve(x.file))[0]}
+                               for x in cf.lists if x.name in blocked],
+        "dns_resolver_forward_zones": ([{"name": inv.municipality.realm.lower(),
+                                         "addresses": [inv.management_ip(h) for h in dcs]}]
+                                       if dcs else []),
+        "dns_resolver_upstream": list(cf.upstream),
+        "dns_resolver_log_queries": cf.log_queries,
+    }
+
+
+def dns_resolver_services(inv: Inventory, name: str) -> tuple[firewall.Service, ...]:
+    """DNS open to the networks resolver ``name`` serves (guest networks included), and only
+    to them."""
+    if inv.content_filter is None:
+        return ()
+    served = tuple(inv.network(fn.network).cidr for fn in inv.content_filter.networks
+                   if fn.resolver == name)
+    if not served:
+        return ()
+    return (firewall.Service("dns", "udp", 53, sources=served),
+            firewall.Service("dns-tcp", "tcp", 53, sources=served))
+
+
+def routes_user_networks(inv: Inventory, host: models.Host) -> bool:
+    """Whether the host is the gateway of a network people browse from (purpose data or
+    guest): its connections are in the Law 5651 record (role connection_log)."""
+    return any(x.ip == inv.network(x.network).gateway
+               and inv.network(x.network).purpose in ("data", "guest") for x in host.interfaces)
 
 
 def legal_logging_vars(inv: Inventory) -> dict[str, Any]:
@@ -128,9 +196,10 @@ def legal_logging_vars(inv: Inventory) -> dict[str, Any]:
 
 
 def internal_networks(inv: Inventory) -> list[str]:
-    """Every non-WAN network, and the VPN's tunnel subnet (the gateways' own traffic to the
-    centre comes from their tunnel addresses)."""
-    out = [n.cidr for n in inv.networks if n.purpose != "wan"]
+    """Every network but WAN and guest ones (public Wi-Fi clients reach no server's services),
+    and the VPN's tunnel subnet (the gateways' own traffic to the centre comes from their
+    tunnel addresses)."""
+    out = [n.cidr for n in inv.networks if n.purpose not in ("wan", "guest")]
     return out + ([inv.vpn.tunnel_subnet] if inv.vpn is not None else [])
 
 
@@ -280,11 +349,15 @@ def mail_state(inv: Inventory) -> dict[str, Any]:
 
 def host_groups(inv: Inventory, host: models.Host) -> list[str]:
     """Ansible groups of a host: its roles, its site, central/remote, init_systemd or
-    init_sysvinit, and backup_clients when some backup set names it."""
+    init_sysvinit, backup_clients when some backup set names it, and connection_log when
+    legal logging is on and the host is the gateway of a user network."""
     groups = [*host.roles, f"site_{host.site.replace('-', '_')}", inv.site(host.site).type,
               f"init_{host.init_system}"]
     if host.name in inv.backup_clients():
         groups.append("backup_clients")
+    if (inv.legal_logging is not None and host.init_system == "systemd"
+            and routes_user_networks(inv, host)):
+        groups.append("connection_log")
     return groups
 
 
@@ -333,7 +406,8 @@ def to_ansible(root: Path, vault: dict[str, Any] | None = None) -> dict[str, Any
     vault when the caller could read it (the VPN's public keys come from it)."""
     inv = load(root)
     m = inv.municipality
-    groups: set[str] = {"central", "remote", "backup_clients", "init_systemd", "init_sysvinit"}
+    groups: set[str] = {"central", "remote", "backup_clients", "connection_log", "init_systemd",
+                        "init_sysvinit"}
     hosts: dict[str, Any] = {}
     vpn = vpn_host_vars(inv, vault)
     for h in inv.hosts:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import ipaddress
 import urllib.parse
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bilgiislem import naming
+from bilgiislem.inventory import blocklists, ports, yamlio
 from bilgiislem.inventory import models as m_
-from bilgiislem.inventory import ports, yamlio
 from bilgiislem.inventory.issues import Issue, Loc, loc_to_path
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ def check(inv: Inventory, docs: dict[str, yamlio.YamlDoc]) -> list[Issue]:
     _pbx(c, inv)
     _cameras(c, inv)
     _legal_logging(c, inv)
+    _content_filter(c, inv)
     return c.issues
 
 
@@ -1038,3 +1040,101 @@ def _dhcp(c: _Collector, inv: Inventory) -> None:
                   f"host {h.name!r} has role 'dhcp_server' but no network names it",
                   "give a network in networks.yml 'dhcp: {server: "
                   f"{h.name}, pool: [first, last]}}', or remove the role")
+
+
+def _content_filter(c: _Collector, inv: Inventory) -> None:
+    f = "content_filter.yml"
+    cf = inv.content_filter
+    resolvers_used: set[str] = set()
+    if cf is not None:
+        c.duplicates(f, [(("lists", i, "name"), x.name) for i, x in enumerate(cf.lists)], "list")
+        c.duplicates(f, [(("policies", i, "name"), p.name) for i, p in enumerate(cf.policies)],
+                     "policy")
+        c.duplicates(f, [(("networks", i, "network"), n.network)
+                         for i, n in enumerate(cf.networks)], "network")
+        for i, x in enumerate(cf.lists):
+            _block_list(c, inv, ("lists", i, "file"), x.file)
+        list_names = [x.name for x in cf.lists]
+        for i, p in enumerate(cf.policies):
+            for j, name in enumerate(p.block):
+                if name not in list_names:
+                    c.unknown(f, ("policies", i, "block", j), "list", name, list_names)
+        networks = {n.name: n for n in inv.networks}
+        hosts = {h.name: h for h in inv.hosts}
+        policy_names = [p.name for p in cf.policies]
+        for i, fn in enumerate(cf.networks):
+            loc = ("networks", i)
+            net = networks.get(fn.network)
+            if net is None:
+                c.unknown(f, (*loc, "network"), "network", fn.network, networks)
+            elif net.purpose not in ("data", "guest"):
+                c.add(f, (*loc, "network"), fn.network,
+                      f"network {fn.network!r} is a {net.purpose} network",
+                      "filter the networks people browse from: purpose 'data' (staff, "
+                      "kiosks) or 'guest' (public Wi-Fi)")
+            if fn.policy not in policy_names:
+                c.unknown(f, (*loc, "policy"), "policy", fn.policy, policy_names)
+            host = hosts.get(fn.resolver)
+            if host is None:
+                c.unknown(f, (*loc, "resolver"), "host", fn.resolver, hosts)
+                continue
+            resolvers_used.add(host.name)
+            if "dns_resolver" not in host.roles:
+                c.add(f, (*loc, "resolver"), fn.resolver,
+                      f"host {host.name!r} does not have the role 'dns_resolver'",
+                      "add 'dns_resolver' to its roles in hosts.yml")
+            if (net is not None and net.gateway is None
+                    and not any(x.network == net.name for x in host.interfaces)):
+                c.add(f, (*loc, "resolver"), fn.resolver,
+                      f"host {host.name!r} has no interface on network {net.name!r}, which "
+                      "has no gateway to route to it",
+                      "give the network its gateway, or choose a resolver on the network")
+    filtered = {fn.network: fn for fn in cf.networks} if cf is not None else {}
+    for i, n in enumerate(inv.networks):
+        fn = filtered.get(n.name)
+        if fn is None or n.dhcp is None or n.dhcp.dns_servers is None:
+            continue
+        host = next((h for h in inv.hosts if h.name == fn.resolver), None)
+        if host is None:
+            continue
+        addresses = {x.ip for x in host.interfaces}
+        if not addresses & set(n.dhcp.dns_servers):
+            c.add("networks.yml", ("networks", i, "dhcp", "dns_servers"), n.dhcp.dns_servers,
+                  f"the clients of {n.name!r} would ask {', '.join(n.dhcp.dns_servers)} and "
+                  f"bypass the content filter on {host.name!r} (content_filter.yml)",
+                  f"leave dns_servers out (DHCP then hands out {host.name}'s address) or "
+                  f"list one of {host.name}'s addresses")
+    for i, h in enumerate(inv.hosts):
+        if "dns_resolver" in h.roles and h.name not in resolvers_used:
+            c.add("hosts.yml", ("hosts", i, "roles"), list(h.roles),
+                  f"host {h.name!r} has role 'dns_resolver' but no network uses it",
+                  "name it as the 'resolver' of a network in content_filter.yml, or remove "
+                  "the role")
+
+
+def _block_list(c: _Collector, inv: Inventory, loc: Loc, relative: str) -> None:
+    """A list file must be under icerik-filtresi/, exist, and hold only domains; each bad line
+    is reported in the list file itself."""
+    f = "content_filter.yml"
+    folder = (inv.root / m_.FILTER_LISTS_DIR).resolve()
+    path = (inv.root / relative).resolve()
+    if not path.is_relative_to(folder):
+        c.add(f, loc, relative, f"{relative!r} is not under {m_.FILTER_LISTS_DIR}/",
+              f"keep the block lists in the inventory's {m_.FILTER_LISTS_DIR}/ directory, "
+              f"e.g. {m_.FILTER_LISTS_DIR}/{Path(relative).name}")
+        return
+    if not path.is_file():
+        c.add(f, loc, relative, f"block list {relative!r} does not exist",
+              f"create it (one domain per line) or correct the name; files in "
+              f"{m_.FILTER_LISTS_DIR}/: "
+              + (", ".join(sorted(p.name for p in folder.glob("*") if p.is_file()))
+                 if folder.is_dir() else "none"))
+        return
+    shown = path.relative_to(inv.root.resolve()).as_posix()
+    _, problems, count = blocklists.read(path)
+    for p in problems:
+        c.issues.append(Issue(shown, p.line, "domain", p.value, p.message, p.hint))
+    if count > len(problems):
+        c.issues.append(Issue(shown, None, "(file)", count,
+                              f"{count - len(problems)} more lines are not domains",
+                              "fix the lines above and validate again to see the rest"))

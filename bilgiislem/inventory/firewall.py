@@ -34,6 +34,8 @@ ROLE_SERVICES: dict[str, tuple[Service, ...]] = {
                   Service("smb", "tcp", 445), Service("kpasswd", "tcp", 464),
                   Service("global-catalog", "tcp", "3268-3269")),
     "dhcp_server": (Service("dhcp", "udp", 67),),
+    # DNS from the networks content_filter.yml has it serve: ansible.dns_resolver_services()
+    "dns_resolver": (),
     "backup_server": (),  # clients reach the repository over SSH
     "pbx": (),  # SIP, RTP and provisioning from pbx.yml: bilgiislem/pbx/plan.py
     "vpn_hub": (),  # the ports of vpn.yml: bilgiislem/vpn/plan.py firewall_services()

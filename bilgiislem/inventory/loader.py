@@ -37,6 +37,7 @@ class Inventory:
     pbx: models.PbxFile | None = None  # None: no pbx.yml, no telephone exchange
     cameras: models.CamerasFile | None = None  # None: no cameras.yml, no cameras managed
     legal_logging: models.LegalLoggingFile | None = None  # None: no 5651 sealing
+    content_filter: models.ContentFilterFile | None = None  # None: no filtering resolver
 
     def network(self, name: str) -> models.Network:
         return next(n for n in self.networks if n.name == name)
@@ -250,7 +251,7 @@ def _check_layout(root: Path) -> list[Issue]:
     for path in sorted(root.iterdir()):
         name = path.name
         if path.is_dir():
-            if name not in ("group_vars", models.SOUNDS_DIR):
+            if name not in ("group_vars", models.SOUNDS_DIR, models.FILTER_LISTS_DIR):
                 issues.append(Issue(name, None, "(directory)", name,
                                     f"unexpected directory '{name}'",
                                     "data lives in the YAML files listed in docs/inventory.md"))
@@ -332,6 +333,7 @@ def load(root: str | Path, display: str | None = None) -> Inventory:
             pbx=parsed["pbx.yml"],
             cameras=parsed["cameras.yml"],
             legal_logging=parsed["legal_logging.yml"],
+            content_filter=parsed["content_filter.yml"],
         )
         inv.usernames = naming.assign_usernames(
             [(k.sicil_no, k.ad, k.soyad, k.baslama, k.kullanici_adi) for k in inv.personel]

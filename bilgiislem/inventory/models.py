@@ -273,6 +273,7 @@ HOST_ROLES = (
     "database",
     "file_server",
     "mail_server",
+    "dns_resolver",
 )
 HostRole = Literal[HOST_ROLES]  # type: ignore[valid-type]
 
@@ -390,7 +391,7 @@ class NetworkDhcp(Strict):
     # The first and last address handed out.
     pool: Annotated[list[IPv4], Field(min_length=2, max_length=2)]
     lease_minutes: Annotated[StrictInt, Field(ge=2, le=10080)] = 60
-    # DNS servers given to clients; default: the hosts with role directory.
+    # DNS servers given to clients; default: the content filter's resolver, else the DCs.
     dns_servers: list[IPv4] | None = None
 
 
@@ -1000,6 +1001,44 @@ class LegalLoggingFile(Strict):
     silent_after_minutes: Annotated[StrictInt, Field(ge=1, le=1440)] = 15
 
 
+# ---------------------------------------------------------------------------------------------
+# content_filter.yml (Law 5651: prevent access to criminal content on the user networks)
+
+FILTER_LISTS_DIR = "icerik-filtresi"
+
+
+class FilterList(Strict):
+    name: Slug
+    # A text file of domains, one per line ('#' starts a comment), relative to the inventory
+    # directory, under icerik-filtresi/. A domain blocks every name under it.
+    file: Annotated[StrictStr, Field(min_length=1, max_length=255)]
+    description: Text | None = None
+
+
+class FilterPolicy(Strict):
+    name: Slug
+    # The lists whose domains this policy blocks.
+    block: list[Slug] = []
+    description: Text | None = None
+
+
+class FilteredNetwork(Strict):
+    network: Slug
+    # The host (role dns_resolver) the network's clients ask; DHCP hands it out.
+    resolver: HostName
+    policy: Slug
+
+
+class ContentFilterFile(Strict):
+    lists: list[FilterList] = []
+    policies: Annotated[list[FilterPolicy], Field(min_length=1)]
+    networks: Annotated[list[FilteredNetwork], Field(min_length=1)]
+    # Resolvers every other query goes to (the provider's); empty: from the root servers.
+    upstream: list[IPv4] = []
+    # Every query with the client's address, for the Law 5651 record.
+    log_queries: bool = True
+
+
 FILES: dict[str, type[Strict]] = {
     "municipality.yml": MunicipalityFile,
     "sites.yml": SitesFile,
@@ -1012,11 +1051,13 @@ FILES: dict[str, type[Strict]] = {
     "pbx.yml": PbxFile,
     "cameras.yml": CamerasFile,
     "legal_logging.yml": LegalLoggingFile,
+    "content_filter.yml": ContentFilterFile,
 }
 REQUIRED_FILES = ("municipality.yml", "sites.yml", "networks.yml", "hosts.yml")
 # Optional files whose absence turns a feature off (the Inventory holds None), rather than
 # counting as an empty list.
-FEATURE_FILES = ("backups.yml", "vpn.yml", "pbx.yml", "cameras.yml", "legal_logging.yml")
+FEATURE_FILES = ("backups.yml", "vpn.yml", "pbx.yml", "cameras.yml", "legal_logging.yml",
+                 "content_filter.yml")
 # Files Ansible itself reads from the inventory directory.
 ANSIBLE_FILES = ("inventory.yml",)
 SECRETS_FILE = "group_vars/all/vault.yml"

@@ -45,8 +45,9 @@ BASE = Recipe(
      # (python3-cffi-backend named: debootstrap does not resolve the virtual package
      # python3-bcrypt needs)
      "python3-cffi-backend", "python3-paramiko", "python3-yaml",
-     # the lab's DHCP clients (a PC on a user network asks Kea for an address)
-     "isc-dhcp-client"),
+     # the lab's DHCP clients (a PC on a user network asks Kea for an address) and what a
+     # PC asks its resolver with (the content filter's e2e test)
+     "isc-dhcp-client", "bind9-dnsutils"),
     Path(__file__).with_name("image-setup.sh"), "Debian 12, systemd")
 PBX = Recipe(
     "pbx", "sid",

@@ -282,6 +282,9 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
             remove_ctrs.append((name, "no longer in the inventory"))
         elif cur["Labels"].get(podman.SPEC_LABEL) != h.spec:
             remove_ctrs.append((name, "its definition changed"))
+        elif cur.get("State") == "running" and not podman.alive(cur):
+            # An earlier session's processes end with it; podman's record stays "running".
+            remove_ctrs.append((name, "listed as running but its processes are gone"))
     remove_nets = []
     for name, cur in existing_nets.items():
         if name not in p.networks:

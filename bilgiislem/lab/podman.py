@@ -59,6 +59,13 @@ def containers() -> list[dict[str, Any]]:
     return json_out("ps", "-a", "--format", "json")
 
 
+def alive(container: dict[str, Any]) -> bool:
+    """Whether a container ``containers()`` lists as running still has its init process (a
+    container of a session that ended keeps podman's "running" record with no process)."""
+    pid = container.get("Pid") or 0
+    return bool(pid) and Path(f"/proc/{pid}").exists()
+
+
 def networks() -> list[dict[str, Any]]:
     return json_out("network", "ls", "--format", "json")
 

@@ -217,8 +217,8 @@ def build(inv: Inventory) -> VpnPlan | None:
     central_sites = {s.code for s in inv.sites if s.type == "central"}
     # What the tunnels carry: every internal network, but not the centre's camera networks,
     # which no remote unit may reach (a unit's own cameras are carried: the central recorder
-    # records them).
-    carried = [n for n in inv.networks if n.purpose != "wan"
+    # records them), nor guest networks (public Wi-Fi goes to the internet where it is).
+    carried = [n for n in inv.networks if n.purpose not in ("wan", "guest")
                and not (n.purpose == "camera" and n.site in central_sites)]
     return VpnPlan(
         hub=hub.name, hub_site=hub.site, public_address=public, tunnel_subnet=v.tunnel_subnet,

@@ -6,7 +6,9 @@ What the department and an auditor meet: a counted stream of 10,000 lines surviv
 of the collector without a line lost while the silent-source watch reports the sender; the day
 is sealed, `logs.verify` and plain `openssl ts -verify` / `sha256sum -c` agree; one changed
 byte fails the verification naming the file; `logs.who` names the holder of a static address
-from the sealed record; the hand-over package verifies on another machine."""
+from the sealed record; the hand-over package verifies on another machine. The content filter
+blocks a betting site for a guest on the public Wi-Fi and not for staff, and both queries are
+on record; the gateway's connection log has a staff PC's connection."""
 
 from __future__ import annotations
 
@@ -136,6 +138,77 @@ def test_pc_gets_a_lease_and_its_row_reaches_the_collector(deployed):
                  .isoformat(timespec="seconds"))
 
 
+GUEST = "lab-pc-merkez-misafir"
+RESOLVER = "gw-merkez"
+
+
+def _collector_grep(inv: Inventory, pattern: str, path: str, until: str) -> str:
+    """grep -rh on the collector until ``until`` is in the output (90 s at most)."""
+    deadline = time.monotonic() + 90
+    while True:
+        out = subprocess.run([*ssh_argv(inv, _collector(inv)), "sudo", "grep", "-rhF",
+                              f"'{pattern}'", path], capture_output=True, text=True,
+                             check=False, timeout=60).stdout
+        if until in out or time.monotonic() > deadline:
+            return out
+        time.sleep(3)
+
+
+def test_guest_is_filtered_staff_is_not_and_both_are_on_record(deployed):
+    """The content filter (content_filter.yml): a guest on the public Wi-Fi gets its address
+    and its resolver from DHCP; a betting site is NXDOMAIN for it and the query and the block
+    reach the collector with its address. Staff are not blocked from that list and still find
+    the directory; a server network may not use the resolver at all. The gateway's connection
+    log (ulogd, conntrack events) records a staff PC's connection through it."""
+    inv = deployed
+    out = podman.run("exec", GUEST, "sh", "-c",
+                     "ip -4 addr flush dev eth0 && dhclient -1 -lf /tmp/misafir.leases eth0 && "
+                     "ip -4 -o addr show dev eth0 && cat /tmp/misafir.leases", check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+    guest = re.search(r"inet (10\.10\.50\.\d+)/24", out.stdout)
+    assert guest, out.stdout
+    resolver = "10.10.50.1"
+    assert f"option domain-name-servers {resolver};" in out.stdout, out.stdout
+
+    def dig(container: str, server: str, name: str) -> str:
+        res = podman.run("exec", container, "dig", "+time=3", "+tries=1", f"@{server}", name,
+                         check=False)
+        return res.stdout + res.stderr
+
+    blocked = dig(GUEST, resolver, "www.yasadisi-bahis.example")
+    assert "status: NXDOMAIN" in blocked, blocked
+    assert "status: NXDOMAIN" in dig(GUEST, resolver, "oltalama-ornek.example")
+    # Staff: the betting list is not theirs; the directory's names resolve (forwarded to the DC).
+    staff = LEASE.get("ip")
+    assert staff, "the staff PC's lease test did not run"
+    dig(PC, "10.10.10.1", "www.yasadisi-bahis.example")
+    dc = inv.hosts_with_role("directory")[0]
+    realm = inv.municipality.realm.lower()
+    answer = dig(PC, "10.10.10.1", f"{dc.name}.{realm}")
+    assert "status: NOERROR" in answer and inv.management_ip(dc) in answer, answer
+    # A server network is not a network the resolver serves.
+    refused = ssh(inv, _collector(inv), "dig", "+time=3", "+tries=1", "@10.10.10.1",
+                  "www.yasadisi-bahis.example")
+    assert "status: REFUSED" in refused, refused
+
+    # On record at the collector, with the clients' addresses (program unbound of gw-merkez).
+    path = f"/var/log/uzak/{RESOLVER}"
+    log = _collector_grep(inv, "yasadisi-bahis.example", path,
+                          until=f"{staff} www.yasadisi-bahis.example. A IN")
+    assert f"info: {guest[1]} www.yasadisi-bahis.example. A IN" in log, log[-2000:]
+    assert re.search(rf"rpz: applied \[kumar-bahis\] \S+ rpz-nxdomain {re.escape(guest[1])}@",
+                     log), log[-2000:]
+    assert f"info: {staff} www.yasadisi-bahis.example. A IN" in log, log[-2000:]
+    assert not re.search(rf"rpz: applied .* {re.escape(staff)}@", log), log[-2000:]
+
+    # The staff PC's connection through the gateway is in its connection log.
+    ping = podman.run("exec", PC, "ping", "-c", "1", "-W", "2", "10.10.20.10", check=False)
+    assert ping.returncode == 0, ping.stdout + ping.stderr
+    flow = f"[NEW] ORIG: SRC={staff} DST=10.10.20.10 PROTO=ICMP"
+    log = _collector_grep(inv, flow, path, until=flow)
+    assert flow in log, log[-2000:]
+
+
 def test_seal_verify_who_tamper_and_hand_over(deployed, tmp_path):
     inv = deployed
     collector = _collector(inv)
@@ -171,6 +244,10 @@ def test_seal_verify_who_tamper_and_hand_over(deployed, tmp_path):
         res = invoke("logs.who", "--inventory", INVENTORY, "--ip", LEASE["ip"],
                      "--at", LEASE["at"])
         assert res.returncode == 0 and LEASE["mac"] in res.stdout, res.stdout[-2000:]
+
+    # The resolver's query log and the gateway's connection log are sealed with the day.
+    sealed = ssh(inv, collector, "sudo", "sh", "-c", f"'ls {ARCHIVE}/{today}/{RESOLVER}*/ham/'")
+    assert "unbound.log.gz" in sealed and "ulogd.log.gz" in sealed, sealed
 
     # Static addresses are in the day's record too; the look-up verifies the day.
     res = invoke("logs.who", "--inventory", INVENTORY, "--ip", "10.10.20.20",

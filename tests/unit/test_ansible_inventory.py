@@ -31,7 +31,7 @@ def test_host_vars_come_from_the_model():
     assert hv["ansible_user"] == "ansible"
     assert hv["ansible_ssh_private_key_file"].endswith("/.lab/ssh/id_ed25519")
     assert "StrictHostKeyChecking=yes" in hv["ansible_ssh_common_args"]
-    assert [i["prefix"] for i in hv["interfaces"]] == [24] * 6
+    assert [i["prefix"] for i in hv["interfaces"]] == [24] * 7
 
 
 def test_derived_all_vars():
@@ -145,3 +145,31 @@ def test_collector_gets_the_5651_settings_from_legal_logging_yml():
     assert static["10.10.20.20"] == "srv-db"          # a host
     assert static["10.10.40.21"] == "kam-giris"       # a camera
     assert "log_collector_legal" not in to_ansible(LAB)["hosts"]["srv-db"]["vars"]
+
+
+def test_content_filter_vars_dns_for_the_served_networks_only_and_guests_are_not_internal():
+    data = to_ansible(LAB)
+    gw = data["hosts"]["gw-merkez"]["vars"]
+    assert gw["dns_resolver_networks"] == [
+        {"name": "merkez-lan", "cidr": "10.10.10.0/24", "policy": "personel",
+         "listen": "10.10.10.1"},
+        {"name": "merkez-misafir", "cidr": "10.10.50.0/24", "policy": "misafir",
+         "listen": "10.10.50.1"}]
+    # Only the lists the policies in use block (sosyal-medya is the kiosks', unused here);
+    # Turkish letters become punycode.
+    lists = {x["name"]: x["domains"] for x in gw["dns_resolver_lists"]}
+    assert set(lists) == {"zararli", "kumar-bahis"}
+    assert "xn--bahis-irketi-9mc.example" in lists["kumar-bahis"]
+    assert gw["dns_resolver_forward_zones"] == [{"name": "ad.ornekkoy.bel.tr",
+                                                 "addresses": ["10.10.20.40"]}]
+    # DHCP hands out the resolver; DNS is open to the served networks, the guests' included.
+    dns = {s["subnet"]: s["dns_servers"] for s in gw["dhcp_server_subnets"]}
+    assert dns == {"10.10.10.0/24": ["10.10.10.1"], "10.10.50.0/24": ["10.10.50.1"]}
+    rule = next(r for r in gw["firewall_allow"] if r["name"] == "dns")
+    assert rule["sources"] == ["10.10.10.0/24", "10.10.50.0/24"]
+    # Public Wi-Fi is not internal: no server's service or SSH is open to it.
+    assert "10.10.50.0/24" not in data["all_vars"]["internal_networks"]
+    assert "10.10.50.0/24" not in data["hosts"]["srv-log"]["vars"]["firewall_ssh_sources"]
+    # The gateways of user networks log their connections (legal_logging.yml exists).
+    logged = sorted(h for h, x in data["hosts"].items() if "connection_log" in x["groups"])
+    assert logged == ["gw-itfaiye", "gw-kutuphane", "gw-merkez"]
