@@ -318,7 +318,34 @@ def audit_hardening_task(c: Context, inventory: str = DEFAULT_INVENTORY,
         raise Exit(code=code)
 
 
-audit = Collection("audit", audit_hardening_task)
+from bilgiislem.audit import compliance  # noqa: E402
+
+
+@task(name="map", help={"check": "only say whether docs/uyum-haritasi.md is up to date "
+                        "(exit 1 if not); write nothing"})
+def audit_map_task(c: Context, check: bool = False) -> None:
+    """Compliance map: duties and Rehber measures → roles, tasks, tests; exit 1 on a missing one.
+    Writes docs/uyum-haritasi.md and evidence/audit/uyum-haritasi.html + .json."""
+    ui.step(f"compliance map {compliance.MAP_PATH.relative_to(REPO_ROOT)}")
+    try:
+        entries = compliance.load(task_names=ns.task_names)
+    except compliance.ComplianceMapError as exc:
+        ui.error(f"the compliance map is invalid:\n{exc}")
+        raise Exit(code=EXIT_FAILED) from None
+    print(compliance.summary_table(entries))
+    if check:
+        if compliance.stale(entries):
+            ui.error(f"{compliance.DOC} is out of date; run {compliance.REGENERATE} and commit it")
+            raise Exit(code=EXIT_FAILED)
+        ui.info(f"{compliance.DOC} is up to date")
+        return
+    written = compliance.write_doc(entries)
+    ui.info(f"{'written' if written else 'up to date'}: {compliance.DOC}")
+    evidence = compliance.write_evidence(entries)
+    print(f"kayıt / evidence: {evidence.relative_to(REPO_ROOT)} (+ .html)")
+
+
+audit = Collection("audit", audit_hardening_task, audit_map_task)
 ns.add_collection(audit)
 
 
