@@ -167,6 +167,8 @@ FILE_CHECKS: dict[str, list[str]] = {
         "`retention_days` is 730 (two years) or more, unless `allow_short_retention: true`",
         "the TSA is not the log collector itself (by name or address); `deploy` also checks "
         "that `tsa.ca_file` holds a PEM certificate before it contacts any host",
+        "with `backups.yml`, a `files` set of each log collector covers the sealed archive "
+        "`/var/log/5651-arsiv`",
         "without `ntp_servers`, some host has role `ntp_server`",
     ],
     "content_filter.yml": [

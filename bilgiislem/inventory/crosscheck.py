@@ -976,6 +976,18 @@ def _legal_logging(c: _Collector, inv: Inventory) -> None:
               "the time stamps would come from the log collector itself",
               "a seal is only worth something from a TSA the collector's administrators do "
               "not control: use a licensed provider or a separate host")
+    # The sealed bundles go into the backups (a lost disk must not lose two years of logs).
+    if inv.backups is not None:
+        archive = m_.LEGAL_LOG_ARCHIVE
+        for name in sorted(collectors):
+            covered = any(s.type == "files" and name in s.hosts
+                          and any(archive == p or archive.startswith(p.rstrip("/") + "/")
+                                  for p in s.paths) for s in inv.backups.sets)
+            if not covered:
+                c.add("backups.yml", ("sets",), None,
+                      f"the sealed Law 5651 archive of {name!r} ({archive}) is in no backup set",
+                      f"add a files set with hosts: [{name}] and paths: [{archive}] "
+                      "(legal_logging.yml is on: the sealed days are backed up like any data)")
 
 
 def _dhcp(c: _Collector, inv: Inventory) -> None:

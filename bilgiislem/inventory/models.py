@@ -975,6 +975,8 @@ class CamerasFile(Strict):
 
 # The 2017 regulation: a collective-use provider keeps access logs for two years.
 LEGAL_LOG_MIN_DAYS = 730
+# Where the collector keeps the sealed bundles (role log_collector's default archive).
+LEGAL_LOG_ARCHIVE = "/var/log/5651-arsiv"
 
 
 def _tsa_url(value: str) -> str:
