@@ -1,6 +1,11 @@
 """The lab's images, made with debootstrap and `podman import`, cached by recipe.
 
-- the base image: Debian 12 with systemd, the servers of the lab and of Molecule;
+- the base image: Debian 12 with systemd, as an installer leaves it: Molecule's servers and the
+  lab's simulators, workstations and appliances;
+- the server image: the base image plus the packages roles common and hardening install on
+  every server, for the lab's servers. Installing the same dozen packages on every lab server
+  at every first deploy cost most of its time on 2 CPUs; Molecule's common and hardening
+  scenarios start from the base image, so the installation itself stays tested;
 - the PBX image: Debian sid with sysvinit, for Asterisk (Debian 12 has no Asterisk package,
   and sid's systemd does not start in a container here), and SIPp for the lab's phones.
 
@@ -31,6 +36,9 @@ class Recipe:
     packages: tuple[str, ...]
     setup_script: Path
     what: str  # for progress messages
+    # installed with apt-get after the setup script (full dependency resolution and
+    # Recommends, as a role's apt task installs them; services are not started)
+    extra: tuple[str, ...] = ()
 
     @property
     def repository(self) -> str:
@@ -49,6 +57,19 @@ BASE = Recipe(
      # PC asks its resolver with (the content filter's e2e test)
      "isc-dhcp-client", "bind9-dnsutils"),
     Path(__file__).with_name("image-setup.sh"), "Debian 12, systemd")
+# What roles common and hardening install on every server with their defaults (common's
+# _common_packages, hardening's HARD-*-install tasks). tests/unit/test_lab_image.py checks
+# that each one is named in those roles, so the list cannot drift from them unnoticed.
+SERVER_PACKAGES = (
+    # common
+    "chrony", "locales", "tzdata", "rsyslog", "unattended-upgrades",
+    # hardening
+    "aide", "aide-common", "auditd", "audispd-plugins", "fail2ban", "python3-systemd",
+    "nftables", "libpam-pwquality", "libpam-tmpdir", "debsums", "apt-listchanges",
+    "needrestart", "rkhunter", "acct", "cron", "usbguard", "procps",
+)
+SERVER = Recipe("server", BASE.suite, BASE.packages, BASE.setup_script,
+                "Debian 12, systemd, the packages of every server", extra=SERVER_PACKAGES)
 PBX = Recipe(
     "pbx", "sid",
     ("sysvinit-core", "python3", "python3-apt", "sudo", "openssh-server", "iproute2",
@@ -62,6 +83,18 @@ REPOSITORY = BASE.repository
 AUTOMATION_USER = "ansible"  # created by the setup scripts; the lab inventory connects as it
 MIRROR = os.environ.get("BILGIISLEM_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 APT_CONF_DIR = Path("/etc/apt/apt.conf.d")
+
+
+# No service starts inside the chroot (policy-rc.d), and the image keeps no .deb files.
+_EXTRA_SCRIPT = """set -eu
+printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d
+chmod 0755 /usr/sbin/policy-rc.d
+apt-get -q update
+DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Options::=--force-confold install {}
+rm -f /usr/sbin/policy-rc.d
+: > /etc/machine-id
+apt-get clean
+"""
 
 
 def _host_apt_settings() -> str:
@@ -88,6 +121,7 @@ def recipe(r: Recipe = BASE) -> dict[str, str]:
         "mirror": MIRROR,
         "setup": r.setup_script.read_text(encoding="utf-8"),
         "apt": _host_apt_settings(),
+        "extra": ",".join(r.extra),
     }
 
 
@@ -109,6 +143,9 @@ def ensure(say: Callable[[str], None], dry_run: bool = False,
     if not shutil.which("debootstrap"):
         raise podman.PodmanError("debootstrap is not installed: run `./scripts/invoke setup`")
     work = Path(tempfile.mkdtemp(prefix="bilgiislem-rootfs-", dir="/var/tmp"))
+    # mkdtemp makes 0700; a root file system's / is 0755, or every service account (apt's
+    # _apt, exim's Debian-exim) fails to reach its files.
+    work.chmod(0o755)
     try:
         say(f"building {r.name} image {wanted}: debootstrap {r.suite} ({r.what}, about a "
             "minute)")
@@ -123,6 +160,11 @@ def ensure(say: Callable[[str], None], dry_run: bool = False,
         say("customising the root file system (automation account, SSH, services)")
         subprocess.run(["chroot", str(work), "/bin/sh", "-s"], check=True,
                        input=r.setup_script.read_bytes(), capture_output=True)
+        if r.extra:
+            say(f"installing {len(r.extra)} packages every server gets")
+            subprocess.run(["chroot", str(work), "/bin/sh", "-s"], check=True,
+                           input=_EXTRA_SCRIPT.format(" ".join(r.extra)).encode(),
+                           capture_output=True)
         say("importing into podman")
         tar = subprocess.Popen(["tar", "-C", str(work), "--numeric-owner", "-c", "."],
                                stdout=subprocess.PIPE)

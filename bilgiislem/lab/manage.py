@@ -179,8 +179,11 @@ def netsim_plan(inv: Inventory, image_tag: str, passwords: dict[str, str]) -> Ne
                       tuple(devices), spec)
 
 
-def plan(inv: Inventory, image_tag: str, pbx_image_tag: str = "") -> Plan:
-    """``pbx_image_tag``: the image of hosts with ``init_system: sysvinit`` and of the phones
+def plan(inv: Inventory, image_tag: str, pbx_image_tag: str = "",
+         server_image_tag: str = "") -> Plan:
+    """``image_tag``: the base image (simulators, workstations, appliances);
+    ``server_image_tag``: the image of the managed servers (the base image when empty);
+    ``pbx_image_tag``: the image of hosts with ``init_system: sysvinit`` and of the phones
     (SIPp) on voice networks."""
     nets = {}
     for n in inv.networks:
@@ -191,7 +194,7 @@ def plan(inv: Inventory, image_tag: str, pbx_image_tag: str = "") -> Plan:
     for h in inv.hosts:
         attachments = tuple((NETWORK_PREFIX + x.network, x.ip) for x in h.interfaces)
         router = bool({"vpn_hub", "vpn_gateway"} & set(h.roles))
-        tag = pbx_image_tag if h.init_system == "sysvinit" else image_tag
+        tag = pbx_image_tag if h.init_system == "sysvinit" else (server_image_tag or image_tag)
         spec = _hash([tag, h.name, runtime, CAPABILITIES,
                       [(n, ip, nets[n].spec) for n, ip in attachments]]
                      + ([labnet.ROUTER_ARGS] if router else []))
@@ -251,8 +254,9 @@ def up(inv: Inventory, dry_run: bool = False) -> Plan:
     _ensure_ssh_key(key, dry_run)
     _ensure_vault_password(inv, dry_run)
     tag, _ = image.ensure(ui.info, dry_run)
+    server_tag, _ = image.ensure(ui.info, dry_run, image.SERVER)
     pbx_tag = image.ensure(ui.info, dry_run, image.PBX)[0] if needs_pbx_image(inv) else ""
-    p = plan(inv, tag, pbx_tag)
+    p = plan(inv, tag, pbx_tag, server_tag)
     p.netsim = netsim_plan(inv, tag, _device_passwords(inv, dry_run))
     p.camsim = labcams.plan(inv, tag)
     p.tsa = labtsa.plan(inv, tag)
@@ -534,7 +538,7 @@ def down(code: str, dry_run: bool = False, remove_image: bool = False) -> list[s
     if not dry_run:
         labnet.remove_nat_exemptions()
     if remove_image:
-        for img in [i for r in (image.BASE, image.PBX) for i in podman.json_out(
+        for img in [i for r in (image.BASE, image.SERVER, image.PBX) for i in podman.json_out(
                 "images", "--format", "json", "--filter", f"reference={r.repository}")]:
             ui.info(f"{verb} image {', '.join(img.get('Names') or [img['Id']])}")
             done.append(img["Id"])
