@@ -83,7 +83,7 @@ def _changed_tasks(output: str) -> list[str]:
     """The TASK lines under which a host reported `changed`, to name what is not idempotent."""
     task, changed = "", set()
     for line in output.splitlines():
-        if line.startswith("TASK ["):
+        if line.startswith(("TASK [", "RUNNING HANDLER [")):
             task = line.rstrip("* ")
         elif line.startswith("changed: ["):
             changed.add(task)
