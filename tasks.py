@@ -825,3 +825,41 @@ def logs_export_task(c: Context, from_: str, to: str,
 
 logs_ns = Collection("logs", logs_seal_task, logs_verify_task, logs_who_task, logs_export_task)
 ns.add_collection(logs_ns)
+
+
+# --- holiday power schedule ------------------------------------------------------------------
+from bilgiislem.power import holiday as power_holiday  # noqa: E402
+from bilgiislem.power import run as power_run  # noqa: E402
+
+
+@task(name="plan", help={"inventory": INVENTORY_HELP, "year": "the year (default: this one)",
+                         "json": "print the plan as JSON"})
+def holiday_plan_task(c: Context, year: int = 0, inventory: str = DEFAULT_INVENTORY,
+                      json: bool = False) -> None:
+    """When the machines marked tatilde_kapat go down and come back in a year: public holidays
+    (half days included) and holiday_power.yml's administrative leave."""
+    inv = _validated(inventory)
+    p = power_holiday.plan(inv, year or datetime.date.today().year)
+    if json:
+        print(jsonlib.dumps(power_holiday.to_json(p), ensure_ascii=False, indent=2))
+    else:
+        print(power_run.plan_text(p), end="")
+
+
+@task(name="power", help={"inventory": INVENTORY_HELP, "action": "shutdown or startup",
+                          "check": "preview: run the checks, shut down and power on nothing"})
+def holiday_power_task(c: Context, action: str, inventory: str = DEFAULT_INVENTORY,
+                       check: bool = False) -> None:
+    """Shut down the hosts marked tatilde_kapat (checks first, power_on.order) or power them
+    on and report what did not come back; evidence in evidence/power/."""
+    if action not in ("shutdown", "startup"):
+        ui.error(f"--action must be shutdown or startup, not {action!r}")
+        raise Exit(code=EXIT_INVALID)
+    inv = _validated(inventory)
+    code = power_run.power(inv, inventory, action, check=check)
+    if code:
+        raise Exit(code=EXIT_FAILED)
+
+
+holiday_ns = Collection("holiday", holiday_plan_task, holiday_power_task)
+ns.add_collection(holiday_ns)

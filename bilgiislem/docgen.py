@@ -73,6 +73,10 @@ FILE_DOCS: dict[str, str] = {
     "legal_logging.yml": "Law 5651 legal logging on the log collector: the RFC 3161 "
     "time-stamp authority, how long sealed days are kept and when a silent source raises an "
     "alert. See [legal-logging.md](legal-logging.md).",
+    "holiday_power.yml": "The holiday power schedule: when the machines marked "
+    "`tatilde_kapat` go down before a public holiday (the official calendar, half days "
+    "included) and come back after it, and the administrative leave days (idari izin) per "
+    "year. See [holiday-power.md](holiday-power.md).",
     "content_filter.yml": "Law 5651 content filtering on the user networks: block lists (text "
     "files of domains under `icerik-filtresi/`), policies that block some of them, and the "
     "resolver (host with role `dns_resolver`) and policy of each network. Every query is "
@@ -170,6 +174,11 @@ FILE_CHECKS: dict[str, list[str]] = {
         "with `backups.yml`, a `files` set of each log collector covers the sealed archive "
         "`/var/log/5651-arsiv`",
         "without `ntp_servers`, some host has role `ntp_server`",
+    ],
+    "holiday_power.yml": [
+        "every host or device with `tatilde_kapat: true` has `power_on`; `wol` has `mac`, "
+        "`ipmi` has `bmc`, `rtc` only on a host with systemd",
+        "a leave day is listed under its own year, and only once",
     ],
     "content_filter.yml": [
         "list, policy and network names are unique; a policy blocks only lists defined here",
@@ -529,6 +538,30 @@ FIELD_DOCS: dict[str, str] = {
     "advice).",
     "LegalLoggingFile.silent_after_minutes": "Minutes without a line from a server after "
     "which the collector raises the silent-source alert.",
+    # holiday power (hosts.yml, devices.yml, holiday_power.yml)
+    "Host.tatilde_kapat": "Shut down for public holidays and administrative leave "
+    "(`invoke holiday.plan`, playbooks/holiday-power.yml); needs `power_on`.",
+    "Host.power_on": "How the host comes back after a holiday.",
+    "Device.tatilde_kapat": "Powered off for public holidays; needs `power_on`.",
+    "Device.power_on": "How the device comes back after a holiday.",
+    "PowerOn.method": "`wol` (Wake-on-LAN to `mac`), `ipmi` (its BMC at `bmc`), `rtc` (a "
+    "server sets its own wake-up alarm with rtcwake before it shuts down) or `timer_socket` "
+    "(a programmable socket or PDU outlet, set by hand).",
+    "PowerOn.mac": "MAC address for Wake-on-LAN.",
+    "PowerOn.bmc": "Address of the BMC (iDRAC, iLO, IPMI) for `ipmi`.",
+    "PowerOn.order": "Shutdown order, lower first (applications before databases before "
+    "storage); power-on goes the other way.",
+    "HolidayPowerFile.shutdown_time": "Time of day (HH:MM) the machines go down on the last "
+    "working day before a holiday period.",
+    "HolidayPowerFile.half_day_shutdown_time": "Time they go down when that day is a half day "
+    "(arife: work ends at 13:00).",
+    "HolidayPowerFile.power_on_time": "Time they come back on the first working day after it.",
+    "HolidayPowerFile.min_days": "Holiday periods shorter than this many days off (weekend "
+    "included) are skipped.",
+    "HolidayPowerFile.idari_izin": "Administrative leave days declared by circular, per year: "
+    "`2027: [{date: 2027-03-12, reason: ...}]`.",
+    "LeaveDay.date": "The day of leave.",
+    "LeaveDay.reason": "Why (the circular), shown in the plan.",
     # content_filter.yml
     "ContentFilterFile.lists": "Block lists: each a text file of domains.",
     "FilterList.name": "The list's name; policies refer to it and block log lines name it.",
@@ -807,7 +840,8 @@ def render_schema_doc() -> str:
         "up, without `vpn.yml` there is no site-to-site VPN, without `pbx.yml` no telephone "
         "exchange, without `cameras.yml` no cameras are managed, without "
         "`legal_logging.yml` no 5651 sealing, without `content_filter.yml` no filtering "
-        "resolver). Recordings the exchange plays go in the directory `sesler/`, the content "
+        "resolver, without `holiday_power.yml` the default times and no leave days). "
+        "Recordings the exchange plays go in the directory `sesler/`, the content "
         "filter's block lists in `icerik-filtresi/`.",
         "- Also in the directory: " + ", ".join(f"`{f}`" for f in models.ANSIBLE_FILES)
         + " (`plugin: belediye`, read by Ansible) and, if there are secrets, "

@@ -243,6 +243,24 @@ Slug = Annotated[StrictStr, AfterValidator(_slug)]
 # Vendor/platform names follow the network automation tools (netmiko device types).
 Platform = Annotated[StrictStr, AfterValidator(_platform)]
 IPv4 = Annotated[StrictStr, AfterValidator(_ipv4)]
+
+
+def _clock(value: str) -> str:
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise fail(f"{value!r} is not a time of day", "write HH:MM in 24 hours, e.g. '08:30'")
+    return value
+
+
+def _mac(value: str) -> str:
+    bare = re.sub(r"[:.-]", "", value).lower()
+    if not re.fullmatch(r"[0-9a-f]{12}", bare):
+        raise fail(f"{value!r} is not a MAC address",
+                   "six pairs of hex digits, as on the phone's label, e.g. '80:5E:C0:11:22:33'")
+    return ":".join(bare[i:i + 2] for i in range(0, 12, 2))
+
+
+Clock = Annotated[StrictStr, AfterValidator(_clock)]
+MacAddress = Annotated[StrictStr, AfterValidator(_mac)]
 Cidr = Annotated[StrictStr, AfterValidator(_cidr)]
 AddressBlock = Annotated[StrictStr, AfterValidator(_address_block)]
 HostName = Annotated[StrictStr, AfterValidator(_hostname)]
@@ -432,6 +450,21 @@ class Interface(Strict):
 
 DatabaseEngine = Literal["postgresql", "mariadb"]
 
+# How a machine shut down for a holiday comes back (holiday_power.yml, `invoke holiday.*`):
+# wol: a Wake-on-LAN packet to its MAC; ipmi: its BMC (IPMI) powers it on; rtc: before shutting
+# down the host sets its own hardware clock alarm (rtcwake) for the power-on time (hosts only);
+# timer_socket: a programmable socket or PDU outlet switches it (set by hand, listed in the plan).
+POWER_ON_METHODS = ("wol", "ipmi", "rtc", "timer_socket")
+
+
+class PowerOn(Strict):
+    method: Literal[POWER_ON_METHODS]  # type: ignore[valid-type]
+    mac: MacAddress | None = None  # wol
+    bmc: IPv4 | None = None  # ipmi: the BMC's address
+    # shutdown order: lower first, power-on in the reverse order (e.g. applications 10,
+    # databases 20, storage 30)
+    order: Annotated[StrictInt, Field(ge=0, le=999)] = 10
+
 
 class Host(Strict):
     name: HostName
@@ -448,6 +481,10 @@ class Host(Strict):
     # (Debian sid's Asterisk; sid's systemd does not start in a container here). The roles
     # common and hardening need systemd and skip such a host; it may carry role pbx only.
     init_system: Literal["systemd", "sysvinit"] = "systemd"
+    # Shut down for public holidays and administrative leave (holiday_power.yml); needs
+    # power_on, the way it comes back.
+    tatilde_kapat: StrictBool = False
+    power_on: PowerOn | None = None
 
 
 class HostsFile(Strict):
@@ -524,6 +561,9 @@ class Device(Strict):
     # Switches and routers of a rendered vendor: their ports and link aggregations.
     ports: list[SwitchPort] = []
     lags: list[Lag] = []
+    # Powered off for public holidays (holiday_power.yml); needs power_on.
+    tatilde_kapat: StrictBool = False
+    power_on: PowerOn | None = None
 
 
 class DevicesFile(Strict):
@@ -745,20 +785,6 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PHONE_VENDORS = ("yealink", "grandstream")
 
 
-def _clock(value: str) -> str:
-    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
-        raise fail(f"{value!r} is not a time of day", "write HH:MM in 24 hours, e.g. '08:30'")
-    return value
-
-
-def _mac(value: str) -> str:
-    bare = re.sub(r"[:.-]", "", value).lower()
-    if not re.fullmatch(r"[0-9a-f]{12}", bare):
-        raise fail(f"{value!r} is not a MAC address",
-                   "six pairs of hex digits, as on the phone's label, e.g. '80:5E:C0:11:22:33'")
-    return ":".join(bare[i:i + 2] for i in range(0, 12, 2))
-
-
 def _sound(value: str) -> str:
     if not re.fullmatch(r"sesler/[\w-][\w.-]*\.(wav|gsm|ulaw|alaw|sln)", value):
         raise fail(f"{value!r} is not a sound file of the inventory",
@@ -767,8 +793,6 @@ def _sound(value: str) -> str:
     return value
 
 
-Clock = Annotated[StrictStr, AfterValidator(_clock)]
-MacAddress = Annotated[StrictStr, AfterValidator(_mac)]
 SoundFile = Annotated[StrictStr, AfterValidator(_sound)]
 Number = Annotated[StrictInt, Field(ge=100, le=99999)]
 
@@ -1041,6 +1065,29 @@ class ContentFilterFile(Strict):
     log_queries: bool = True
 
 
+# ---------------------------------------------------------------------------------------------
+# holiday_power.yml (Defne 11/3, 11/17: equipment powered down for religious and national
+# holidays, checked, and brought back). Public holidays come from the `holidays` package;
+# administrative leave (idari izin, bridge days declared by circular) is listed here per year.
+
+class LeaveDay(Strict):
+    date: date
+    reason: Text
+
+
+class HolidayPowerFile(Strict):
+    # The evening of the last working day before a holiday period.
+    shutdown_time: Clock = "18:30"
+    # On a half day (arife: work ends at 13:00) right before the period.
+    half_day_shutdown_time: Clock = "13:30"
+    # The morning of the first working day after the period.
+    power_on_time: Clock = "07:00"
+    # Periods shorter than this many days off (weekend days included) are skipped.
+    min_days: Annotated[StrictInt, Field(ge=1, le=30)] = 1
+    # Administrative leave per year: {2027: [{date: 2027-03-12, reason: ...}]}
+    idari_izin: dict[Annotated[StrictInt, Field(ge=2000, le=2100)], list[LeaveDay]] = {}
+
+
 FILES: dict[str, type[Strict]] = {
     "municipality.yml": MunicipalityFile,
     "sites.yml": SitesFile,
@@ -1054,12 +1101,13 @@ FILES: dict[str, type[Strict]] = {
     "cameras.yml": CamerasFile,
     "legal_logging.yml": LegalLoggingFile,
     "content_filter.yml": ContentFilterFile,
+    "holiday_power.yml": HolidayPowerFile,
 }
 REQUIRED_FILES = ("municipality.yml", "sites.yml", "networks.yml", "hosts.yml")
 # Optional files whose absence turns a feature off (the Inventory holds None), rather than
 # counting as an empty list.
 FEATURE_FILES = ("backups.yml", "vpn.yml", "pbx.yml", "cameras.yml", "legal_logging.yml",
-                 "content_filter.yml")
+                 "content_filter.yml", "holiday_power.yml")
 # Files Ansible itself reads from the inventory directory.
 ANSIBLE_FILES = ("inventory.yml",)
 SECRETS_FILE = "group_vars/all/vault.yml"
