@@ -345,7 +345,26 @@ def audit_map_task(c: Context, check: bool = False) -> None:
     print(f"kayıt / evidence: {evidence.relative_to(REPO_ROOT)} (+ .html)")
 
 
-audit = Collection("audit", audit_hardening_task, audit_map_task)
+from bilgiislem.audit import evidence_report  # noqa: E402
+
+
+@task(name="report",
+      help={"period": "git history window: week (7 days), month (30) or year (365); "
+                      "default month",
+            "strict": "exit 1 when a section is red (evidence stale, failed or missing)",
+            "out": "folder for the report (default evidence/audit)",
+            "dry_run": "only print the summary; write nothing"})
+def audit_report_task(c: Context, period: str = "month", strict: bool = False,
+                      out: str | None = None, dry_run: bool = False) -> None:
+    """One Turkish report (HTML + JSON) over the newest evidence: hardening, backups, 5651,
+    network, cameras, VPN, access, and the period's changes; --strict fails on a red section."""
+    code = evidence_report.run(period, strict=strict, dry_run=dry_run,
+                               out=(REPO_ROOT / out) if out else None)
+    if code:
+        raise Exit(code=code)
+
+
+audit = Collection("audit", audit_hardening_task, audit_map_task, audit_report_task)
 ns.add_collection(audit)
 
 
