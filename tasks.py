@@ -882,3 +882,60 @@ def holiday_power_task(c: Context, action: str, inventory: str = DEFAULT_INVENTO
 
 holiday_ns = Collection("holiday", holiday_plan_task, holiday_power_task)
 ns.add_collection(holiday_ns)
+
+
+# --- asset inventory ----------------------------------------------------------------------------
+# The collection is `inventory_ns`: `inventory` is every task's option for the inventory
+# directory.
+from bilgiislem.assets import run as assets_run  # noqa: E402
+
+
+@task(name="collect",
+      help={"inventory": INVENTORY_HELP,
+            "dry_run": "only list what would be read; contact nothing",
+            "workers": "network devices and cameras read at once (default 10)",
+            "timeout": "seconds each wait on a device may last (default 30)",
+            "retries": "more attempts on a network device after a network error (default 2; "
+            "never after a refused login)"})
+def inventory_collect_task(c: Context, inventory: str = DEFAULT_INVENTORY, dry_run: bool = False,
+                           workers: int = 10, timeout: float = 30, retries: int = 2) -> None:
+    """Asset inventory: read every server (Ansible facts, packages), network device (SSH),
+    camera (ONVIF) and phone (pbx.yml); Taşınır list (CSV) and Turkish HTML report with
+    varliklar.yml; exit 1 if a device could not be read."""
+    inv = _validated(inventory)
+    if dry_run:
+        assets_run.dry_run(inv, inventory)
+        return
+    code = assets_run.collect(inv, inventory, workers=workers, timeout=timeout,
+                              retries=retries)
+    if code:
+        raise Exit(code=code)
+
+
+@task(name="report",
+      help={"inventory": INVENTORY_HELP,
+            "source": "a collected record (evidence/inventory/*-varlik-envanteri.json; "
+            "default: the newest)",
+            "today": "the day warranties and licences are judged on (YYYY-MM-DD; default: "
+            "today)"})
+def inventory_report_task(c: Context, inventory: str = DEFAULT_INVENTORY,
+                          source: str | None = None, today: str | None = None) -> None:
+    """The asset report again from the last collection and the current varliklar.yml; contacts
+    nothing; exit 1 if a warranty or licence has ended or ends soon, a licence is over its
+    count or a serial differs from the register."""
+    inv = _validated(inventory)
+    day = None
+    if today:
+        try:
+            day = datetime.date.fromisoformat(today)
+        except ValueError:
+            ui.error(f"--today {today!r} is not a date; write YYYY-MM-DD, e.g. 2026-12-07")
+            raise Exit(code=EXIT_INVALID) from None
+    code = assets_run.report(inv, inventory, source=Path(source) if source else None,
+                             today=day)
+    if code:
+        raise Exit(code=code)
+
+
+inventory_ns = Collection("inventory", inventory_collect_task, inventory_report_task)
+ns.add_collection(inventory_ns)

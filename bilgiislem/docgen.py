@@ -81,6 +81,11 @@ FILE_DOCS: dict[str, str] = {
     "files of domains under `icerik-filtresi/`), policies that block some of them, and the "
     "resolver (host with role `dns_resolver`) and policy of each network. Every query is "
     "logged for the legal record. See [legal-logging.md](legal-logging.md#içerik-filtresi).",
+    "varliklar.yml": "The asset register (Taşınır) data the asset inventory joins with what "
+    "it reads from the equipment: each asset's registration number (sicil no), Taşınır code, "
+    "purchase date, warranty end and location, and the software licences with their counts "
+    "and the Debian packages that count as an installation. The keys are Turkish, like the "
+    "register. See [assets.md](assets.md).",
     "personel.yml": "Staff, as the personnel (İnsan Kaynakları) office exports them. The keys "
     "are Turkish, like the export. Usernames are derived by the rule in "
     "[inventory.md](inventory.md#kullanıcı-adı-kuralı--username-rule) unless "
@@ -191,6 +196,13 @@ FILE_CHECKS: dict[str, list[str]] = {
         "a filtered network's `dhcp.dns_servers`, when given, includes the resolver (DHCP "
         "hands it out by default); a host with role `dns_resolver` resolves some network",
     ],
+    "varliklar.yml": [
+        "an asset has `cihaz` (a host, device or camera name, or the MAC of a phone of "
+        "pbx.yml), or `seri_no` alone for equipment the project does not manage",
+        "`cihaz`, `sicil_no` and `seri_no` are unique across the assets; licence names "
+        "(`urun`) are unique",
+        "`garanti_bitis` is not before `alim_tarihi`",
+    ],
     "pbx.yml": [
         "`host` is the one host with role `pbx`; with that role in hosts.yml, pbx.yml must "
         "exist",
@@ -273,6 +285,14 @@ TYPE_DOCS: dict[str, tuple[str, str]] = {
                     "`wg pubkey` or RouterOS prints it"),
     "Sicil": ("sicil no", "1–20 ASCII letters, digits and hyphens, not starting with a hyphen; "
               "quote numbers (`\"1001\"`)"),
+    "AssetRef": ("asset", "a host, device or camera name (`srv-db`), or a phone's MAC address "
+                 "with `:` or `-` (`80:5E:C0:11:22:33`)"),
+    "Registration": ("registration number", "1–50 ASCII letters, digits, `.`, `/` and `-`, "
+                     "starting and ending with a letter or digit (`BIM-SNC-2023-0001`)"),
+    "TasinirCode": ("Taşınır code", "three digits, then up to five groups of two digits, "
+                    "separated by dots; quote it (`\"253.02.01\"`)"),
+    "PackagePattern": ("package pattern", "a Debian package name in lowercase; `*` and `?` are "
+                       "wildcards (`postgresql-1*`)"),
 }
 
 # Plural forms for "list of ..." type labels.
@@ -633,6 +653,28 @@ FIELD_DOCS: dict[str, str] = {
     "Kisi.eposta": "The person's mailbox, in the municipality's `domain`; unique.",
     "Kisi.hizmetler": "Services beyond the directory account: `vpn` (remote access), "
     "`kamera` (camera operator).",
+    # varliklar.yml
+    "VarliklarFile.garanti_uyari_gun": "Warranties and licences ending within this many days "
+    "are flagged in the report.",
+    "VarliklarFile.varliklar": "Assets of the register.",
+    "Varlik.cihaz": "The host, device or camera of this inventory, or a phone's MAC address "
+    "(pbx.yml); the model and serial are read from it.",
+    "Varlik.seri_no": "Serial number on the register. Alone: equipment the project does not "
+    "read (a UPS, a printer), matched with what was read by serial. With `cihaz`: the report "
+    "flags a device whose serial differs.",
+    "Varlik.sicil_no": "Registration number (Taşınır sicil no).",
+    "Varlik.tasinir_kodu": "Code of the Taşınır Kod Listesi.",
+    "Varlik.marka": "Make, for equipment that does not report one.",
+    "Varlik.model": "Model, for equipment that does not report one.",
+    "Varlik.alim_tarihi": "Purchase date.",
+    "Varlik.garanti_bitis": "Last day of the warranty.",
+    "Varlik.konum": "Where it is (room, cabinet); default: the name of its site.",
+    "VarliklarFile.lisanslar": "Software licences.",
+    "Lisans.urun": "Product (as on the licence).",
+    "Lisans.adet": "Installations the licence allows.",
+    "Lisans.bitis": "Last day of the licence or support contract.",
+    "Lisans.paketler": "Debian packages; a server with one of them installed counts as one "
+    "installation. Empty: installations are not counted.",
 }
 
 
@@ -840,7 +882,8 @@ def render_schema_doc() -> str:
         "up, without `vpn.yml` there is no site-to-site VPN, without `pbx.yml` no telephone "
         "exchange, without `cameras.yml` no cameras are managed, without "
         "`legal_logging.yml` no 5651 sealing, without `content_filter.yml` no filtering "
-        "resolver, without `holiday_power.yml` the default times and no leave days). "
+        "resolver, without `holiday_power.yml` the default times and no leave days, "
+        "without `varliklar.yml` the asset inventory has no register data). "
         "Recordings the exchange plays go in the directory `sesler/`, the content "
         "filter's block lists in `icerik-filtresi/`.",
         "- Also in the directory: " + ", ".join(f"`{f}`" for f in models.ANSIBLE_FILES)

@@ -77,6 +77,7 @@ def check(inv: Inventory, docs: dict[str, yamlio.YamlDoc]) -> list[Issue]:
     _legal_logging(c, inv)
     _content_filter(c, inv)
     _holiday_power(c, inv)
+    _varliklar(c, inv)
     return c.issues
 
 
@@ -1194,3 +1195,36 @@ def _holiday_power(c: _Collector, inv: Inventory) -> None:
         c.duplicates("holiday_power.yml",
                      ((("idari_izin", str(year), j, "date"), d.date.isoformat())
                       for j, d in enumerate(days)), "leave day")
+
+
+def _varliklar(c: _Collector, inv: Inventory) -> None:
+    """Every asset names something of this inventory (or is known by its serial alone), once;
+    registration numbers, serials and licence names are unique; dates are in order."""
+    f = "varliklar.yml"
+    data = inv.varliklar
+    if data is None:
+        return
+    known = ({h.name for h in inv.hosts} | {d.name for d in inv.devices}
+             | {k.name for k in (inv.cameras.cameras if inv.cameras else [])}
+             | {p.mac for p in (inv.pbx.phones if inv.pbx else [])})
+    for i, v in enumerate(data.varliklar):
+        loc: Loc = ("varliklar", i)
+        if v.cihaz is None and v.seri_no is None:
+            c.add(f, loc, None, "the asset names no device and no serial number",
+                  "write 'cihaz:' with the name of a host, device or camera (or a phone's "
+                  "MAC), or 'seri_no:' for equipment the project does not manage")
+        elif v.cihaz is not None and v.cihaz not in known:
+            c.unknown(f, (*loc, "cihaz"), "asset", v.cihaz, known)
+        if v.alim_tarihi and v.garanti_bitis and v.garanti_bitis < v.alim_tarihi:
+            c.add(f, (*loc, "garanti_bitis"), v.garanti_bitis.isoformat(),
+                  f"the warranty ends ({v.garanti_bitis.isoformat()}) before the purchase "
+                  f"date ({v.alim_tarihi.isoformat()})",
+                  "check both dates on the invoice; write them as YYYY-MM-DD")
+    c.duplicates(f, ((("varliklar", i, "cihaz"), v.cihaz)
+                     for i, v in enumerate(data.varliklar)), "asset")
+    c.duplicates(f, ((("varliklar", i, "sicil_no"), v.sicil_no)
+                     for i, v in enumerate(data.varliklar)), "registration number")
+    c.duplicates(f, ((("varliklar", i, "seri_no"), v.seri_no)
+                     for i, v in enumerate(data.varliklar)), "serial number")
+    c.duplicates(f, ((("lisanslar", i, "urun"), x.urun)
+                     for i, x in enumerate(data.lisanslar)), "licence")

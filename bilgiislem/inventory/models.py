@@ -1,8 +1,9 @@
 """The inventory schema: one pydantic model per data file.
 
 Field-level rules live here; rules that need more than one record (references, duplicates,
-overlaps) live in ``crosscheck.py``. Keys are English, except in ``personel.yml`` which mirrors
-what the personnel (İnsan Kaynakları) office exports and so keeps its Turkish field names.
+overlaps) live in ``crosscheck.py``. Keys are English, except in ``personel.yml`` and
+``varliklar.yml``, which mirror what the personnel (İnsan Kaynakları) office exports and what the
+Taşınır register holds, and so keep their Turkish field names.
 """
 
 from __future__ import annotations
@@ -1088,6 +1089,86 @@ class HolidayPowerFile(Strict):
     idari_izin: dict[Annotated[StrictInt, Field(ge=2000, le=2100)], list[LeaveDay]] = {}
 
 
+# ---------------------------------------------------------------------------------------------
+# varliklar.yml (the asset inventory's register data: Turkish keys, as the Taşınır register)
+
+# Warranties ending within this many days are flagged (varliklar.yml may change it).
+WARRANTY_WARN_DAYS = 90
+
+
+def _asset_ref(value: str) -> str:
+    """A host, device or camera name, or a phone's MAC address (normalised like pbx.yml's)."""
+    if re.fullmatch(r"(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}", value):
+        return _mac(value)
+    if not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", value):
+        raise fail(f"{value!r} is not a host, device or camera name or a phone's MAC address",
+                   "the name as in hosts.yml, devices.yml or cameras.yml (e.g. 'srv-db'), or "
+                   "the MAC of a phone of pbx.yml (e.g. '80:5E:C0:11:22:33')")
+    return value
+
+
+def _registration(value: str) -> str:
+    if not re.fullmatch(r"[0-9A-Za-z](?:[0-9A-Za-z./-]{0,48}[0-9A-Za-z])?", value):
+        raise fail(f"{value!r} is not a registration number (sicil no)",
+                   "as the Taşınır register writes it: ASCII letters, digits, '.', '/' and "
+                   "'-', e.g. '2023/0147' or 'BIM-SNC-0004'")
+    return value
+
+
+def _tasinir_code(value: str) -> str:
+    if not re.fullmatch(r"\d{3}(?:\.\d{2}){0,5}", value):
+        raise fail(f"{value!r} is not a Taşınır code",
+                   "the code of the Taşınır Kod Listesi: three digits, then groups of two "
+                   "digits, separated by dots, e.g. '253.02.01'")
+    return value
+
+
+def _package_pattern(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9*?\[][a-z0-9+.*?\[\]-]{0,99}", value):
+        raise fail(f"{value!r} is not a package name pattern",
+                   "a Debian package name in lowercase, with * and ? as wildcards, e.g. "
+                   "'postgresql-1*' or 'asterisk'")
+    return value
+
+
+AssetRef = Annotated[StrictStr, AfterValidator(_asset_ref)]
+Registration = Annotated[StrictStr, AfterValidator(_registration)]
+TasinirCode = Annotated[StrictStr, AfterValidator(_tasinir_code)]
+PackagePattern = Annotated[StrictStr, AfterValidator(_package_pattern)]
+
+
+class Varlik(Strict):
+    """One asset of the Taşınır register: a host, device, camera or phone of this inventory
+    (``cihaz``), or equipment the project does not manage, by its serial (``seri_no``)."""
+    cihaz: AssetRef | None = None
+    # The serial on the register; with cihaz, the report checks it against the one read.
+    seri_no: Text | None = None
+    sicil_no: Registration
+    tasinir_kodu: TasinirCode | None = None
+    # Used when the device does not say (equipment the project does not read).
+    marka: Text | None = None
+    model: Text | None = None
+    alim_tarihi: date | None = None
+    garanti_bitis: date | None = None
+    # Default: the site's name.
+    konum: Text | None = None
+
+
+class Lisans(Strict):
+    """A software licence: how many installations it allows and how to find them."""
+    urun: Text
+    adet: Annotated[StrictInt, Field(ge=1, le=1000000)]
+    bitis: date | None = None
+    # Debian packages whose installation on a server counts as one use of the licence.
+    paketler: list[PackagePattern] = []
+
+
+class VarliklarFile(Strict):
+    garanti_uyari_gun: Annotated[StrictInt, Field(ge=1, le=730)] = WARRANTY_WARN_DAYS
+    varliklar: list[Varlik] = []
+    lisanslar: list[Lisans] = []
+
+
 FILES: dict[str, type[Strict]] = {
     "municipality.yml": MunicipalityFile,
     "sites.yml": SitesFile,
@@ -1102,12 +1183,13 @@ FILES: dict[str, type[Strict]] = {
     "legal_logging.yml": LegalLoggingFile,
     "content_filter.yml": ContentFilterFile,
     "holiday_power.yml": HolidayPowerFile,
+    "varliklar.yml": VarliklarFile,
 }
 REQUIRED_FILES = ("municipality.yml", "sites.yml", "networks.yml", "hosts.yml")
 # Optional files whose absence turns a feature off (the Inventory holds None), rather than
 # counting as an empty list.
 FEATURE_FILES = ("backups.yml", "vpn.yml", "pbx.yml", "cameras.yml", "legal_logging.yml",
-                 "content_filter.yml", "holiday_power.yml")
+                 "content_filter.yml", "holiday_power.yml", "varliklar.yml")
 # Files Ansible itself reads from the inventory directory.
 ANSIBLE_FILES = ("inventory.yml",)
 SECRETS_FILE = "group_vars/all/vault.yml"

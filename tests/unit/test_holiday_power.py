@@ -4,6 +4,7 @@ import datetime as dt
 
 from bilgiislem import REPO_ROOT
 from bilgiislem.inventory import load, models
+from bilgiislem.pbx import plan as pbx_plan
 from bilgiislem.power import holiday, run
 
 EXAMPLE = REPO_ROOT / "inventory" / "example"
@@ -90,7 +91,6 @@ def test_plan_of_the_example_inventory():
     assert "2027-03-08 Pzt 13:30 (arife)" in text
     assert "Wake-on-LAN" in text
     # the PBX's after-hours days include the administrative leave of holiday_power.yml
-    from bilgiislem.pbx import plan as pbx_plan
     days = {h.date: h for h in pbx_plan.holidays(inv, [2027])}
     assert days[D(2027, 3, 12)].name.startswith("İdari izin")
     assert days[D(2027, 3, 8)].half_day
