@@ -346,7 +346,26 @@ def audit_map_task(c: Context, check: bool = False) -> None:
     print(f"kayıt / evidence: {evidence.relative_to(REPO_ROOT)} (+ .html)")
 
 
-audit = Collection("audit", audit_hardening_task, audit_map_task)
+from bilgiislem.audit import evidence_report  # noqa: E402
+
+
+@task(name="report",
+      help={"period": "git history window: week (7 days), month (30) or year (365); "
+                      "default month",
+            "strict": "exit 1 when a section is red (evidence stale, failed or missing)",
+            "out": "folder for the report (default evidence/audit)",
+            "dry_run": "only print the summary; write nothing"})
+def audit_report_task(c: Context, period: str = "month", strict: bool = False,
+                      out: str | None = None, dry_run: bool = False) -> None:
+    """One Turkish report (HTML + JSON) over the newest evidence: hardening, backups, 5651,
+    network, cameras, VPN, access, and the period's changes; --strict fails on a red section."""
+    code = evidence_report.run(period, strict=strict, dry_run=dry_run,
+                               out=(REPO_ROOT / out) if out else None)
+    if code:
+        raise Exit(code=code)
+
+
+audit = Collection("audit", audit_hardening_task, audit_map_task, audit_report_task)
 ns.add_collection(audit)
 
 
@@ -826,3 +845,98 @@ def logs_export_task(c: Context, from_: str, to: str,
 
 logs_ns = Collection("logs", logs_seal_task, logs_verify_task, logs_who_task, logs_export_task)
 ns.add_collection(logs_ns)
+
+
+# --- holiday power schedule ------------------------------------------------------------------
+from bilgiislem.power import holiday as power_holiday  # noqa: E402
+from bilgiislem.power import run as power_run  # noqa: E402
+
+
+@task(name="plan", help={"inventory": INVENTORY_HELP, "year": "the year (default: this one)",
+                         "json": "print the plan as JSON"})
+def holiday_plan_task(c: Context, year: int = 0, inventory: str = DEFAULT_INVENTORY,
+                      json: bool = False) -> None:
+    """When the machines marked tatilde_kapat go down and come back in a year: public holidays
+    (half days included) and holiday_power.yml's administrative leave."""
+    inv = _validated(inventory)
+    p = power_holiday.plan(inv, year or datetime.date.today().year)
+    if json:
+        print(jsonlib.dumps(power_holiday.to_json(p), ensure_ascii=False, indent=2))
+    else:
+        print(power_run.plan_text(p), end="")
+
+
+@task(name="power", help={"inventory": INVENTORY_HELP, "action": "shutdown or startup",
+                          "check": "preview: run the checks, shut down and power on nothing"})
+def holiday_power_task(c: Context, action: str, inventory: str = DEFAULT_INVENTORY,
+                       check: bool = False) -> None:
+    """Shut down the hosts marked tatilde_kapat (checks first, power_on.order) or power them
+    on and report what did not come back; evidence in evidence/power/."""
+    if action not in ("shutdown", "startup"):
+        ui.error(f"--action must be shutdown or startup, not {action!r}")
+        raise Exit(code=EXIT_INVALID)
+    inv = _validated(inventory)
+    code = power_run.power(inv, inventory, action, check=check)
+    if code:
+        raise Exit(code=EXIT_FAILED)
+
+
+holiday_ns = Collection("holiday", holiday_plan_task, holiday_power_task)
+ns.add_collection(holiday_ns)
+
+
+# --- asset inventory ----------------------------------------------------------------------------
+# The collection is `inventory_ns`: `inventory` is every task's option for the inventory
+# directory.
+from bilgiislem.assets import run as assets_run  # noqa: E402
+
+
+@task(name="collect",
+      help={"inventory": INVENTORY_HELP,
+            "dry_run": "only list what would be read; contact nothing",
+            "workers": "network devices and cameras read at once (default 10)",
+            "timeout": "seconds each wait on a device may last (default 30)",
+            "retries": "more attempts on a network device after a network error (default 2; "
+            "never after a refused login)"})
+def inventory_collect_task(c: Context, inventory: str = DEFAULT_INVENTORY, dry_run: bool = False,
+                           workers: int = 10, timeout: float = 30, retries: int = 2) -> None:
+    """Asset inventory: read every server (Ansible facts, packages), network device (SSH),
+    camera (ONVIF) and phone (pbx.yml); Taşınır list (CSV) and Turkish HTML report with
+    varliklar.yml; exit 1 if a device could not be read."""
+    inv = _validated(inventory)
+    if dry_run:
+        assets_run.dry_run(inv, inventory)
+        return
+    code = assets_run.collect(inv, inventory, workers=workers, timeout=timeout,
+                              retries=retries)
+    if code:
+        raise Exit(code=code)
+
+
+@task(name="report",
+      help={"inventory": INVENTORY_HELP,
+            "source": "a collected record (evidence/inventory/*-varlik-envanteri.json; "
+            "default: the newest)",
+            "today": "the day warranties and licences are judged on (YYYY-MM-DD; default: "
+            "today)"})
+def inventory_report_task(c: Context, inventory: str = DEFAULT_INVENTORY,
+                          source: str | None = None, today: str | None = None) -> None:
+    """The asset report again from the last collection and the current varliklar.yml; contacts
+    nothing; exit 1 if a warranty or licence has ended or ends soon, a licence is over its
+    count or a serial differs from the register."""
+    inv = _validated(inventory)
+    day = None
+    if today:
+        try:
+            day = datetime.date.fromisoformat(today)
+        except ValueError:
+            ui.error(f"--today {today!r} is not a date; write YYYY-MM-DD, e.g. 2026-12-07")
+            raise Exit(code=EXIT_INVALID) from None
+    code = assets_run.report(inv, inventory, source=Path(source) if source else None,
+                             today=day)
+    if code:
+        raise Exit(code=code)
+
+
+inventory_ns = Collection("inventory", inventory_collect_task, inventory_report_task)
+ns.add_collection(inventory_ns)

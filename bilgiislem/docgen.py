@@ -73,10 +73,19 @@ FILE_DOCS: dict[str, str] = {
     "legal_logging.yml": "Law 5651 legal logging on the log collector: the RFC 3161 "
     "time-stamp authority, how long sealed days are kept and when a silent source raises an "
     "alert. See [legal-logging.md](legal-logging.md).",
+    "holiday_power.yml": "The holiday power schedule: when the machines marked "
+    "`tatilde_kapat` go down before a public holiday (the official calendar, half days "
+    "included) and come back after it, and the administrative leave days (idari izin) per "
+    "year. See [holiday-power.md](holiday-power.md).",
     "content_filter.yml": "Law 5651 content filtering on the user networks: block lists (text "
     "files of domains under `icerik-filtresi/`), policies that block some of them, and the "
     "resolver (host with role `dns_resolver`) and policy of each network. Every query is "
     "logged for the legal record. See [legal-logging.md](legal-logging.md#içerik-filtresi).",
+    "varliklar.yml": "The asset register (Taşınır) data the asset inventory joins with what "
+    "it reads from the equipment: each asset's registration number (sicil no), Taşınır code, "
+    "purchase date, warranty end and location, and the software licences with their counts "
+    "and the Debian packages that count as an installation. The keys are Turkish, like the "
+    "register. See [assets.md](assets.md).",
     "personel.yml": "Staff, as the personnel (İnsan Kaynakları) office exports them. The keys "
     "are Turkish, like the export. Usernames are derived by the rule in "
     "[inventory.md](inventory.md#kullanıcı-adı-kuralı--username-rule) unless "
@@ -171,6 +180,11 @@ FILE_CHECKS: dict[str, list[str]] = {
         "`/var/log/5651-arsiv`",
         "without `ntp_servers`, some host has role `ntp_server`",
     ],
+    "holiday_power.yml": [
+        "every host or device with `tatilde_kapat: true` has `power_on`; `wol` has `mac`, "
+        "`ipmi` has `bmc`, `rtc` only on a host with systemd",
+        "a leave day is listed under its own year, and only once",
+    ],
     "content_filter.yml": [
         "list, policy and network names are unique; a policy blocks only lists defined here",
         "each list file is under `icerik-filtresi/`, exists, and holds one domain per line "
@@ -181,6 +195,13 @@ FILE_CHECKS: dict[str, list[str]] = {
         "gateway to route to it",
         "a filtered network's `dhcp.dns_servers`, when given, includes the resolver (DHCP "
         "hands it out by default); a host with role `dns_resolver` resolves some network",
+    ],
+    "varliklar.yml": [
+        "an asset has `cihaz` (a host, device or camera name, or the MAC of a phone of "
+        "pbx.yml), or `seri_no` alone for equipment the project does not manage",
+        "`cihaz`, `sicil_no` and `seri_no` are unique across the assets; licence names "
+        "(`urun`) are unique",
+        "`garanti_bitis` is not before `alim_tarihi`",
     ],
     "pbx.yml": [
         "`host` is the one host with role `pbx`; with that role in hosts.yml, pbx.yml must "
@@ -264,6 +285,14 @@ TYPE_DOCS: dict[str, tuple[str, str]] = {
                     "`wg pubkey` or RouterOS prints it"),
     "Sicil": ("sicil no", "1–20 ASCII letters, digits and hyphens, not starting with a hyphen; "
               "quote numbers (`\"1001\"`)"),
+    "AssetRef": ("asset", "a host, device or camera name (`srv-db`), or a phone's MAC address "
+                 "with `:` or `-` (`80:5E:C0:11:22:33`)"),
+    "Registration": ("registration number", "1–50 ASCII letters, digits, `.`, `/` and `-`, "
+                     "starting and ending with a letter or digit (`BIM-SNC-2023-0001`)"),
+    "TasinirCode": ("Taşınır code", "three digits, then up to five groups of two digits, "
+                    "separated by dots; quote it (`\"253.02.01\"`)"),
+    "PackagePattern": ("package pattern", "a Debian package name in lowercase; `*` and `?` are "
+                       "wildcards (`postgresql-1*`)"),
 }
 
 # Plural forms for "list of ..." type labels.
@@ -529,6 +558,30 @@ FIELD_DOCS: dict[str, str] = {
     "advice).",
     "LegalLoggingFile.silent_after_minutes": "Minutes without a line from a server after "
     "which the collector raises the silent-source alert.",
+    # holiday power (hosts.yml, devices.yml, holiday_power.yml)
+    "Host.tatilde_kapat": "Shut down for public holidays and administrative leave "
+    "(`invoke holiday.plan`, playbooks/holiday-power.yml); needs `power_on`.",
+    "Host.power_on": "How the host comes back after a holiday.",
+    "Device.tatilde_kapat": "Powered off for public holidays; needs `power_on`.",
+    "Device.power_on": "How the device comes back after a holiday.",
+    "PowerOn.method": "`wol` (Wake-on-LAN to `mac`), `ipmi` (its BMC at `bmc`), `rtc` (a "
+    "server sets its own wake-up alarm with rtcwake before it shuts down) or `timer_socket` "
+    "(a programmable socket or PDU outlet, set by hand).",
+    "PowerOn.mac": "MAC address for Wake-on-LAN.",
+    "PowerOn.bmc": "Address of the BMC (iDRAC, iLO, IPMI) for `ipmi`.",
+    "PowerOn.order": "Shutdown order, lower first (applications before databases before "
+    "storage); power-on goes the other way.",
+    "HolidayPowerFile.shutdown_time": "Time of day (HH:MM) the machines go down on the last "
+    "working day before a holiday period.",
+    "HolidayPowerFile.half_day_shutdown_time": "Time they go down when that day is a half day "
+    "(arife: work ends at 13:00).",
+    "HolidayPowerFile.power_on_time": "Time they come back on the first working day after it.",
+    "HolidayPowerFile.min_days": "Holiday periods shorter than this many days off (weekend "
+    "included) are skipped.",
+    "HolidayPowerFile.idari_izin": "Administrative leave days declared by circular, per year: "
+    "`2027: [{date: 2027-03-12, reason: ...}]`.",
+    "LeaveDay.date": "The day of leave.",
+    "LeaveDay.reason": "Why (the circular), shown in the plan.",
     # content_filter.yml
     "ContentFilterFile.lists": "Block lists: each a text file of domains.",
     "FilterList.name": "The list's name; policies refer to it and block log lines name it.",
@@ -600,6 +653,28 @@ FIELD_DOCS: dict[str, str] = {
     "Kisi.eposta": "The person's mailbox, in the municipality's `domain`; unique.",
     "Kisi.hizmetler": "Services beyond the directory account: `vpn` (remote access), "
     "`kamera` (camera operator).",
+    # varliklar.yml
+    "VarliklarFile.garanti_uyari_gun": "Warranties and licences ending within this many days "
+    "are flagged in the report.",
+    "VarliklarFile.varliklar": "Assets of the register.",
+    "Varlik.cihaz": "The host, device or camera of this inventory, or a phone's MAC address "
+    "(pbx.yml); the model and serial are read from it.",
+    "Varlik.seri_no": "Serial number on the register. Alone: equipment the project does not "
+    "read (a UPS, a printer), matched with what was read by serial. With `cihaz`: the report "
+    "flags a device whose serial differs.",
+    "Varlik.sicil_no": "Registration number (Taşınır sicil no).",
+    "Varlik.tasinir_kodu": "Code of the Taşınır Kod Listesi.",
+    "Varlik.marka": "Make, for equipment that does not report one.",
+    "Varlik.model": "Model, for equipment that does not report one.",
+    "Varlik.alim_tarihi": "Purchase date.",
+    "Varlik.garanti_bitis": "Last day of the warranty.",
+    "Varlik.konum": "Where it is (room, cabinet); default: the name of its site.",
+    "VarliklarFile.lisanslar": "Software licences.",
+    "Lisans.urun": "Product (as on the licence).",
+    "Lisans.adet": "Installations the licence allows.",
+    "Lisans.bitis": "Last day of the licence or support contract.",
+    "Lisans.paketler": "Debian packages; a server with one of them installed counts as one "
+    "installation. Empty: installations are not counted.",
 }
 
 
@@ -807,7 +882,9 @@ def render_schema_doc() -> str:
         "up, without `vpn.yml` there is no site-to-site VPN, without `pbx.yml` no telephone "
         "exchange, without `cameras.yml` no cameras are managed, without "
         "`legal_logging.yml` no 5651 sealing, without `content_filter.yml` no filtering "
-        "resolver). Recordings the exchange plays go in the directory `sesler/`, the content "
+        "resolver, without `holiday_power.yml` the default times and no leave days, "
+        "without `varliklar.yml` the asset inventory has no register data). "
+        "Recordings the exchange plays go in the directory `sesler/`, the content "
         "filter's block lists in `icerik-filtresi/`.",
         "- Also in the directory: " + ", ".join(f"`{f}`" for f in models.ANSIBLE_FILES)
         + " (`plugin: belediye`, read by Ansible) and, if there are secrets, "

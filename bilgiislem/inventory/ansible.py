@@ -35,6 +35,7 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
     pbx_ports = pbxplan.firewall_services(inv, host.name)
     dns_ports = dns_resolver_services(inv, host.name)
     result: dict[str, Any] = {
+        **({"holiday_power_on": host.power_on.model_dump()} if host.power_on else {}),
         "ansible_host": inv.management_ip(host),
         "ansible_user": conn.user,
         "ansible_port": conn.port,
@@ -350,7 +351,8 @@ def mail_state(inv: Inventory) -> dict[str, Any]:
 def host_groups(inv: Inventory, host: models.Host) -> list[str]:
     """Ansible groups of a host: its roles, its site, central/remote, init_systemd or
     init_sysvinit, backup_clients when some backup set names it, and connection_log when
-    legal logging is on and the host is the gateway of a user network."""
+    legal logging is on and the host is the gateway of a user network, holiday_shutdown when
+    it is shut down for holidays (tatilde_kapat)."""
     groups = [*host.roles, f"site_{host.site.replace('-', '_')}", inv.site(host.site).type,
               f"init_{host.init_system}"]
     if host.name in inv.backup_clients():
@@ -358,6 +360,8 @@ def host_groups(inv: Inventory, host: models.Host) -> list[str]:
     if (inv.legal_logging is not None and host.init_system == "systemd"
             and routes_user_networks(inv, host)):
         groups.append("connection_log")
+    if host.tatilde_kapat:
+        groups.append("holiday_shutdown")
     return groups
 
 
@@ -407,7 +411,7 @@ def to_ansible(root: Path, vault: dict[str, Any] | None = None) -> dict[str, Any
     inv = load(root)
     m = inv.municipality
     groups: set[str] = {"central", "remote", "backup_clients", "connection_log", "init_systemd",
-                        "init_sysvinit"}
+                        "init_sysvinit", "holiday_shutdown"}
     hosts: dict[str, Any] = {}
     vpn = vpn_host_vars(inv, vault)
     for h in inv.hosts:

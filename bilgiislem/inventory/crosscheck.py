@@ -76,6 +76,8 @@ def check(inv: Inventory, docs: dict[str, yamlio.YamlDoc]) -> list[Issue]:
     _cameras(c, inv)
     _legal_logging(c, inv)
     _content_filter(c, inv)
+    _holiday_power(c, inv)
+    _varliklar(c, inv)
     return c.issues
 
 
@@ -1150,3 +1152,79 @@ def _block_list(c: _Collector, inv: Inventory, loc: Loc, relative: str) -> None:
         c.issues.append(Issue(shown, None, "(file)", count,
                               f"{count - len(problems)} more lines are not domains",
                               "fix the lines above and validate again to see the rest"))
+
+
+def _holiday_power(c: _Collector, inv: Inventory) -> None:
+    """Every machine shut down for a holiday has a way back; leave days sit in their year."""
+    machines = [("hosts.yml", ("hosts", i), h, True) for i, h in enumerate(inv.hosts)] + [
+        ("devices.yml", ("devices", i), d, False) for i, d in enumerate(inv.devices)]
+    for f, loc, m, is_host in machines:
+        p = m.power_on
+        if m.tatilde_kapat and p is None:
+            c.add(f, (*loc, "tatilde_kapat"), True,
+                  f"{m.name!r} is shut down for holidays but has no way to power it back on",
+                  "add power_on: {method: wol, mac: ...} (or ipmi with bmc:, rtc for a "
+                  "server, timer_socket), or remove tatilde_kapat")
+        if p is None:
+            continue
+        if p.method == "wol" and p.mac is None:
+            c.add(f, (*loc, "power_on"), p.model_dump(exclude_defaults=True),
+                  f"Wake-on-LAN for {m.name!r} needs its MAC address",
+                  "add mac: (the network card's address, e.g. '52:54:00:12:34:56')")
+        if p.method == "ipmi" and p.bmc is None:
+            c.add(f, (*loc, "power_on"), p.model_dump(exclude_defaults=True),
+                  f"IPMI power-on for {m.name!r} needs the address of its BMC",
+                  "add bmc: (the iDRAC/iLO/IPMI address)")
+        if p.method == "rtc" and not is_host:
+            c.add(f, (*loc, "power_on", "method"), p.method,
+                  f"device {m.name!r} cannot set its own wake-up alarm (rtc is for servers)",
+                  "use wol, ipmi or timer_socket")
+        if is_host and m.tatilde_kapat and p.method == "rtc" and m.init_system != "systemd":
+            c.add(f, (*loc, "power_on", "method"), p.method,
+                  f"host {m.name!r} has no systemd to set the alarm with (rtcwake)",
+                  "use wol, ipmi or timer_socket")
+    hp = inv.holiday_power
+    if hp is None:
+        return
+    for year, days in hp.idari_izin.items():
+        for j, d in enumerate(days):
+            if d.date.year != year:
+                c.add("holiday_power.yml", ("idari_izin", str(year), j, "date"), d.date.isoformat(),
+                      f"leave day {d.date.isoformat()} is not in {year}",
+                      f"list it under {d.date.year}:, or correct the date")
+        c.duplicates("holiday_power.yml",
+                     ((("idari_izin", str(year), j, "date"), d.date.isoformat())
+                      for j, d in enumerate(days)), "leave day")
+
+
+def _varliklar(c: _Collector, inv: Inventory) -> None:
+    """Every asset names something of this inventory (or is known by its serial alone), once;
+    registration numbers, serials and licence names are unique; dates are in order."""
+    f = "varliklar.yml"
+    data = inv.varliklar
+    if data is None:
+        return
+    known = ({h.name for h in inv.hosts} | {d.name for d in inv.devices}
+             | {k.name for k in (inv.cameras.cameras if inv.cameras else [])}
+             | {p.mac for p in (inv.pbx.phones if inv.pbx else [])})
+    for i, v in enumerate(data.varliklar):
+        loc: Loc = ("varliklar", i)
+        if v.cihaz is None and v.seri_no is None:
+            c.add(f, loc, None, "the asset names no device and no serial number",
+                  "write 'cihaz:' with the name of a host, device or camera (or a phone's "
+                  "MAC), or 'seri_no:' for equipment the project does not manage")
+        elif v.cihaz is not None and v.cihaz not in known:
+            c.unknown(f, (*loc, "cihaz"), "asset", v.cihaz, known)
+        if v.alim_tarihi and v.garanti_bitis and v.garanti_bitis < v.alim_tarihi:
+            c.add(f, (*loc, "garanti_bitis"), v.garanti_bitis.isoformat(),
+                  f"the warranty ends ({v.garanti_bitis.isoformat()}) before the purchase "
+                  f"date ({v.alim_tarihi.isoformat()})",
+                  "check both dates on the invoice; write them as YYYY-MM-DD")
+    c.duplicates(f, ((("varliklar", i, "cihaz"), v.cihaz)
+                     for i, v in enumerate(data.varliklar)), "asset")
+    c.duplicates(f, ((("varliklar", i, "sicil_no"), v.sicil_no)
+                     for i, v in enumerate(data.varliklar)), "registration number")
+    c.duplicates(f, ((("varliklar", i, "seri_no"), v.seri_no)
+                     for i, v in enumerate(data.varliklar)), "serial number")
+    c.duplicates(f, ((("lisanslar", i, "urun"), x.urun)
+                     for i, x in enumerate(data.lisanslar)), "licence")

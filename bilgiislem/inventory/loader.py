@@ -38,6 +38,8 @@ class Inventory:
     cameras: models.CamerasFile | None = None  # None: no cameras.yml, no cameras managed
     legal_logging: models.LegalLoggingFile | None = None  # None: no 5651 sealing
     content_filter: models.ContentFilterFile | None = None  # None: no filtering resolver
+    holiday_power: models.HolidayPowerFile | None = None  # None: the defaults, no leave days
+    varliklar: models.VarliklarFile | None = None  # None: no register data for the assets
 
     def network(self, name: str) -> models.Network:
         return next(n for n in self.networks if n.name == name)
@@ -334,6 +336,8 @@ def load(root: str | Path, display: str | None = None) -> Inventory:
             cameras=parsed["cameras.yml"],
             legal_logging=parsed["legal_logging.yml"],
             content_filter=parsed["content_filter.yml"],
+            holiday_power=parsed["holiday_power.yml"],
+            varliklar=parsed["varliklar.yml"],
         )
         inv.usernames = naming.assign_usernames(
             [(k.sicil_no, k.ad, k.soyad, k.baslama, k.kullanici_adi) for k in inv.personel]

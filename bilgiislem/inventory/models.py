@@ -1,8 +1,9 @@
 """The inventory schema: one pydantic model per data file.
 
 Field-level rules live here; rules that need more than one record (references, duplicates,
-overlaps) live in ``crosscheck.py``. Keys are English, except in ``personel.yml`` which mirrors
-what the personnel (İnsan Kaynakları) office exports and so keeps its Turkish field names.
+overlaps) live in ``crosscheck.py``. Keys are English, except in ``personel.yml`` and
+``varliklar.yml``, which mirror what the personnel (İnsan Kaynakları) office exports and what the
+Taşınır register holds, and so keep their Turkish field names.
 """
 
 from __future__ import annotations
@@ -243,6 +244,24 @@ Slug = Annotated[StrictStr, AfterValidator(_slug)]
 # Vendor/platform names follow the network automation tools (netmiko device types).
 Platform = Annotated[StrictStr, AfterValidator(_platform)]
 IPv4 = Annotated[StrictStr, AfterValidator(_ipv4)]
+
+
+def _clock(value: str) -> str:
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise fail(f"{value!r} is not a time of day", "write HH:MM in 24 hours, e.g. '08:30'")
+    return value
+
+
+def _mac(value: str) -> str:
+    bare = re.sub(r"[:.-]", "", value).lower()
+    if not re.fullmatch(r"[0-9a-f]{12}", bare):
+        raise fail(f"{value!r} is not a MAC address",
+                   "six pairs of hex digits, as on the phone's label, e.g. '80:5E:C0:11:22:33'")
+    return ":".join(bare[i:i + 2] for i in range(0, 12, 2))
+
+
+Clock = Annotated[StrictStr, AfterValidator(_clock)]
+MacAddress = Annotated[StrictStr, AfterValidator(_mac)]
 Cidr = Annotated[StrictStr, AfterValidator(_cidr)]
 AddressBlock = Annotated[StrictStr, AfterValidator(_address_block)]
 HostName = Annotated[StrictStr, AfterValidator(_hostname)]
@@ -432,6 +451,21 @@ class Interface(Strict):
 
 DatabaseEngine = Literal["postgresql", "mariadb"]
 
+# How a machine shut down for a holiday comes back (holiday_power.yml, `invoke holiday.*`):
+# wol: a Wake-on-LAN packet to its MAC; ipmi: its BMC (IPMI) powers it on; rtc: before shutting
+# down the host sets its own hardware clock alarm (rtcwake) for the power-on time (hosts only);
+# timer_socket: a programmable socket or PDU outlet switches it (set by hand, listed in the plan).
+POWER_ON_METHODS = ("wol", "ipmi", "rtc", "timer_socket")
+
+
+class PowerOn(Strict):
+    method: Literal[POWER_ON_METHODS]  # type: ignore[valid-type]
+    mac: MacAddress | None = None  # wol
+    bmc: IPv4 | None = None  # ipmi: the BMC's address
+    # shutdown order: lower first, power-on in the reverse order (e.g. applications 10,
+    # databases 20, storage 30)
+    order: Annotated[StrictInt, Field(ge=0, le=999)] = 10
+
 
 class Host(Strict):
     name: HostName
@@ -448,6 +482,10 @@ class Host(Strict):
     # (Debian sid's Asterisk; sid's systemd does not start in a container here). The roles
     # common and hardening need systemd and skip such a host; it may carry role pbx only.
     init_system: Literal["systemd", "sysvinit"] = "systemd"
+    # Shut down for public holidays and administrative leave (holiday_power.yml); needs
+    # power_on, the way it comes back.
+    tatilde_kapat: StrictBool = False
+    power_on: PowerOn | None = None
 
 
 class HostsFile(Strict):
@@ -524,6 +562,9 @@ class Device(Strict):
     # Switches and routers of a rendered vendor: their ports and link aggregations.
     ports: list[SwitchPort] = []
     lags: list[Lag] = []
+    # Powered off for public holidays (holiday_power.yml); needs power_on.
+    tatilde_kapat: StrictBool = False
+    power_on: PowerOn | None = None
 
 
 class DevicesFile(Strict):
@@ -745,20 +786,6 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PHONE_VENDORS = ("yealink", "grandstream")
 
 
-def _clock(value: str) -> str:
-    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
-        raise fail(f"{value!r} is not a time of day", "write HH:MM in 24 hours, e.g. '08:30'")
-    return value
-
-
-def _mac(value: str) -> str:
-    bare = re.sub(r"[:.-]", "", value).lower()
-    if not re.fullmatch(r"[0-9a-f]{12}", bare):
-        raise fail(f"{value!r} is not a MAC address",
-                   "six pairs of hex digits, as on the phone's label, e.g. '80:5E:C0:11:22:33'")
-    return ":".join(bare[i:i + 2] for i in range(0, 12, 2))
-
-
 def _sound(value: str) -> str:
     if not re.fullmatch(r"sesler/[\w-][\w.-]*\.(wav|gsm|ulaw|alaw|sln)", value):
         raise fail(f"{value!r} is not a sound file of the inventory",
@@ -767,8 +794,6 @@ def _sound(value: str) -> str:
     return value
 
 
-Clock = Annotated[StrictStr, AfterValidator(_clock)]
-MacAddress = Annotated[StrictStr, AfterValidator(_mac)]
 SoundFile = Annotated[StrictStr, AfterValidator(_sound)]
 Number = Annotated[StrictInt, Field(ge=100, le=99999)]
 
@@ -1041,6 +1066,109 @@ class ContentFilterFile(Strict):
     log_queries: bool = True
 
 
+# ---------------------------------------------------------------------------------------------
+# holiday_power.yml (Defne 11/3, 11/17: equipment powered down for religious and national
+# holidays, checked, and brought back). Public holidays come from the `holidays` package;
+# administrative leave (idari izin, bridge days declared by circular) is listed here per year.
+
+class LeaveDay(Strict):
+    date: date
+    reason: Text
+
+
+class HolidayPowerFile(Strict):
+    # The evening of the last working day before a holiday period.
+    shutdown_time: Clock = "18:30"
+    # On a half day (arife: work ends at 13:00) right before the period.
+    half_day_shutdown_time: Clock = "13:30"
+    # The morning of the first working day after the period.
+    power_on_time: Clock = "07:00"
+    # Periods shorter than this many days off (weekend days included) are skipped.
+    min_days: Annotated[StrictInt, Field(ge=1, le=30)] = 1
+    # Administrative leave per year: {2027: [{date: 2027-03-12, reason: ...}]}
+    idari_izin: dict[Annotated[StrictInt, Field(ge=2000, le=2100)], list[LeaveDay]] = {}
+
+
+# ---------------------------------------------------------------------------------------------
+# varliklar.yml (the asset inventory's register data: Turkish keys, as the Taşınır register)
+
+# Warranties ending within this many days are flagged (varliklar.yml may change it).
+WARRANTY_WARN_DAYS = 90
+
+
+def _asset_ref(value: str) -> str:
+    """A host, device or camera name, or a phone's MAC address (normalised like pbx.yml's)."""
+    if re.fullmatch(r"(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}", value):
+        return _mac(value)
+    if not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", value):
+        raise fail(f"{value!r} is not a host, device or camera name or a phone's MAC address",
+                   "the name as in hosts.yml, devices.yml or cameras.yml (e.g. 'srv-db'), or "
+                   "the MAC of a phone of pbx.yml (e.g. '80:5E:C0:11:22:33')")
+    return value
+
+
+def _registration(value: str) -> str:
+    if not re.fullmatch(r"[0-9A-Za-z](?:[0-9A-Za-z./-]{0,48}[0-9A-Za-z])?", value):
+        raise fail(f"{value!r} is not a registration number (sicil no)",
+                   "as the Taşınır register writes it: ASCII letters, digits, '.', '/' and "
+                   "'-', e.g. '2023/0147' or 'BIM-SNC-0004'")
+    return value
+
+
+def _tasinir_code(value: str) -> str:
+    if not re.fullmatch(r"\d{3}(?:\.\d{2}){0,5}", value):
+        raise fail(f"{value!r} is not a Taşınır code",
+                   "the code of the Taşınır Kod Listesi: three digits, then groups of two "
+                   "digits, separated by dots, e.g. '253.02.01'")
+    return value
+
+
+def _package_pattern(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9*?\[][a-z0-9+.*?\[\]-]{0,99}", value):
+        raise fail(f"{value!r} is not a package name pattern",
+                   "a Debian package name in lowercase, with * and ? as wildcards, e.g. "
+                   "'postgresql-1*' or 'asterisk'")
+    return value
+
+
+AssetRef = Annotated[StrictStr, AfterValidator(_asset_ref)]
+Registration = Annotated[StrictStr, AfterValidator(_registration)]
+TasinirCode = Annotated[StrictStr, AfterValidator(_tasinir_code)]
+PackagePattern = Annotated[StrictStr, AfterValidator(_package_pattern)]
+
+
+class Varlik(Strict):
+    """One asset of the Taşınır register: a host, device, camera or phone of this inventory
+    (``cihaz``), or equipment the project does not manage, by its serial (``seri_no``)."""
+    cihaz: AssetRef | None = None
+    # The serial on the register; with cihaz, the report checks it against the one read.
+    seri_no: Text | None = None
+    sicil_no: Registration
+    tasinir_kodu: TasinirCode | None = None
+    # Used when the device does not say (equipment the project does not read).
+    marka: Text | None = None
+    model: Text | None = None
+    alim_tarihi: date | None = None
+    garanti_bitis: date | None = None
+    # Default: the site's name.
+    konum: Text | None = None
+
+
+class Lisans(Strict):
+    """A software licence: how many installations it allows and how to find them."""
+    urun: Text
+    adet: Annotated[StrictInt, Field(ge=1, le=1000000)]
+    bitis: date | None = None
+    # Debian packages whose installation on a server counts as one use of the licence.
+    paketler: list[PackagePattern] = []
+
+
+class VarliklarFile(Strict):
+    garanti_uyari_gun: Annotated[StrictInt, Field(ge=1, le=730)] = WARRANTY_WARN_DAYS
+    varliklar: list[Varlik] = []
+    lisanslar: list[Lisans] = []
+
+
 FILES: dict[str, type[Strict]] = {
     "municipality.yml": MunicipalityFile,
     "sites.yml": SitesFile,
@@ -1054,12 +1182,14 @@ FILES: dict[str, type[Strict]] = {
     "cameras.yml": CamerasFile,
     "legal_logging.yml": LegalLoggingFile,
     "content_filter.yml": ContentFilterFile,
+    "holiday_power.yml": HolidayPowerFile,
+    "varliklar.yml": VarliklarFile,
 }
 REQUIRED_FILES = ("municipality.yml", "sites.yml", "networks.yml", "hosts.yml")
 # Optional files whose absence turns a feature off (the Inventory holds None), rather than
 # counting as an empty list.
 FEATURE_FILES = ("backups.yml", "vpn.yml", "pbx.yml", "cameras.yml", "legal_logging.yml",
-                 "content_filter.yml")
+                 "content_filter.yml", "holiday_power.yml", "varliklar.yml")
 # Files Ansible itself reads from the inventory directory.
 ANSIBLE_FILES = ("inventory.yml",)
 SECRETS_FILE = "group_vars/all/vault.yml"

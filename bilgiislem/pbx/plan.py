@@ -24,8 +24,7 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
-import holidays as holidays_lib
-
+from bilgiislem import calendar_tr
 from bilgiislem.inventory import Inventory, firewall, models
 from bilgiislem.pbx import provision
 
@@ -56,15 +55,13 @@ def extension_holders(inv: Inventory) -> list[models.Kisi]:
 
 
 def holidays(inv: Inventory, years: list[int]) -> list[Holiday]:
-    """Public holidays of ``years`` (Turkish names) and the overrides of pbx.yml, by date.
-    A full holiday wins over a half day on the same date (19 May 2027 falls in a bayram)."""
+    """Public holidays of ``years`` (Turkish names), the administrative leave days of
+    holiday_power.yml and the overrides of pbx.yml, by date (calendar_tr)."""
     assert inv.pbx is not None
-    found: dict[dt.date, Holiday] = {}
-    for category, half in (("half_day", True), ("public", False)):
-        cal = holidays_lib.country_holidays("TR", years=years, categories=(category,),
-                                            language="tr")
-        for day, name in sorted(cal.items()):
-            found[day] = Holiday(day, name, half)
+    found = {d: Holiday(x.date, x.name, x.half_day) for d, x in calendar_tr.official(years).items()}
+    for d, x in calendar_tr.leave_days(inv.holiday_power).items():
+        if d.year in years:
+            found[d] = Holiday(x.date, x.name, x.half_day)
     for extra in inv.pbx.holidays.extra:
         if extra.date.year in years or not years:
             found[extra.date] = Holiday(extra.date, extra.name, extra.half_day)

@@ -33,6 +33,13 @@ def test_shape(inv: Inventory) -> None:
     assert {"cisco_ios", "huawei_vrp", "hp_procurve"} <= {d.vendor for d in inv.devices}
     assert not inv.connection.private_key_file and not inv.connection.known_hosts_file
     assert (EXAMPLE / "inventory.yml").read_text().count("plugin: belediye") == 1
+    # the register: managed assets by name, a phone by MAC, unmanaged ones by serial alone,
+    # and a licence whose installations are not on the servers
+    assert inv.varliklar is not None
+    kinds = {("mac" if ":" in (v.cihaz or "") else "name" if v.cihaz else "serial")
+             for v in inv.varliklar.varliklar}
+    assert kinds == {"name", "mac", "serial"}
+    assert any(not x.paketler for x in inv.varliklar.lisanslar)
 
 
 def test_every_site_has_its_networks_and_a_gateway(inv: Inventory) -> None:

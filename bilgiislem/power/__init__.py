@@ -1,0 +1,1 @@
+"""Power: the holiday power schedule."""
