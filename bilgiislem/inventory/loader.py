@@ -39,6 +39,7 @@ class Inventory:
     legal_logging: models.LegalLoggingFile | None = None  # None: no 5651 sealing
     content_filter: models.ContentFilterFile | None = None  # None: no filtering resolver
     holiday_power: models.HolidayPowerFile | None = None  # None: the defaults, no leave days
+    ups: models.UpsFile | None = None  # None: no ups.yml, no UPS shutdown
 
     def network(self, name: str) -> models.Network:
         return next(n for n in self.networks if n.name == name)
@@ -336,6 +337,7 @@ def load(root: str | Path, display: str | None = None) -> Inventory:
             legal_logging=parsed["legal_logging.yml"],
             content_filter=parsed["content_filter.yml"],
             holiday_power=parsed["holiday_power.yml"],
+            ups=parsed["ups.yml"],
         )
         inv.usernames = naming.assign_usernames(
             [(k.sicil_no, k.ad, k.soyad, k.baslama, k.kullanici_adi) for k in inv.personel]

@@ -26,7 +26,7 @@ LAW_5651_PARTS = {"role:log_collector", "role:dhcp_server", "role:dns_resolver",
                   "role:connection_log", "task:logs.seal", "task:logs.verify", "task:logs.who",
                   "task:logs.export"}
 # Planned work of issue 11: on the map, honestly without code yet.
-PLANNED = ("defne-11.23", "kars-13l", "defne-11.3", "defne-11.17", "kars-11i")
+PLANNED = ("defne-11.23", "kars-13l", "defne-11.17", "kars-11i")
 
 
 @pytest.fixture(scope="module")
