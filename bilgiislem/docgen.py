@@ -77,6 +77,10 @@ FILE_DOCS: dict[str, str] = {
     "`tatilde_kapat` go down before a public holiday (the official calendar, half days "
     "included) and come back after it, and the administrative leave days (idari izin) per "
     "year. See [holiday-power.md](holiday-power.md).",
+    "ups.yml": "UPS shutdown with Network UPS Tools: each UPS (a device of `devices.yml` with "
+    "`kind: ups`), the host its cable or network card is read from (the NUT server), the hosts "
+    "it powers (NUT clients) and the stage each one shuts down in when the battery runs low "
+    "(applications, then databases, then storage; the server last). See [ups.md](ups.md).",
     "content_filter.yml": "Law 5651 content filtering on the user networks: block lists (text "
     "files of domains under `icerik-filtresi/`), policies that block some of them, and the "
     "resolver (host with role `dns_resolver`) and policy of each network. Every query is "
@@ -184,6 +188,12 @@ FILE_CHECKS: dict[str, list[str]] = {
         "every host or device with `tatilde_kapat: true` has `power_on`; `wol` has `mac`, "
         "`ipmi` has `bmc`, `rtc` only on a host with systemd",
         "a leave day is listed under its own year, and only once",
+    ],
+    "ups.yml": [
+        "UPS names are unique; each is a device of devices.yml with `kind: ups`",
+        "the server and every client is a host of hosts.yml with systemd, at the UPS's site",
+        "a host is shut down by one UPS: it is the server or a client of one UPS, once",
+        "`server_stage` is not before any client's stage (the NUT server goes last)",
     ],
     "content_filter.yml": [
         "list, policy and network names are unique; a policy blocks only lists defined here",
@@ -582,6 +592,28 @@ FIELD_DOCS: dict[str, str] = {
     "`2027: [{date: 2027-03-12, reason: ...}]`.",
     "LeaveDay.date": "The day of leave.",
     "LeaveDay.reason": "Why (the circular), shown in the plan.",
+    # ups.yml
+    "UpsFile.upses": "The UPSes whose low battery shuts hosts down.",
+    "UpsFile.stage_delay_seconds": "Seconds between two shutdown stages: applications go at "
+    "once, databases this long after, storage twice as long after. At least 10: the hosts "
+    "notice the low battery up to one upsmon poll (5 s) apart.",
+    "Ups.name": "A device of devices.yml with `kind: ups`; also its name in NUT "
+    "(`upsc <name>@<server>`).",
+    "Ups.server": "The host the UPS's USB or serial cable is on, or that polls its network "
+    "card (`snmp-ups`): it runs the NUT server (upsd, the driver, upsmon as primary) and is "
+    "powered by the UPS.",
+    "Ups.driver": "The NUT driver: `usbhid-ups` (USB), `snmp-ups` (network management card), "
+    "`blazer_usb` or `nutdrv_qx` (Megatec/Q1 USB UPSes), `dummy-ups` (a simulated UPS read "
+    "from a file, for the lab and tests).",
+    "Ups.port": "The driver's port (letters, digits and `_ . / : -`, at most 100); default "
+    "`auto` for USB drivers, the device's `ip` for `snmp-ups`, `<name>.dev` (in /etc/nut) "
+    "for `dummy-ups`.",
+    "Ups.server_stage": "The stage the NUT server itself shuts down in; not before any of "
+    "its clients'.",
+    "Ups.clients": "The hosts the UPS powers (NUT clients, upsmon secondary).",
+    "UpsClient.host": "A host of hosts.yml at the UPS's site.",
+    "UpsClient.stage": "When it shuts down: `applications` at once, `databases` after one "
+    "`stage_delay_seconds`, `storage` after two.",
     # content_filter.yml
     "ContentFilterFile.lists": "Block lists: each a text file of domains.",
     "FilterList.name": "The list's name; policies refer to it and block log lines name it.",
@@ -883,7 +915,8 @@ def render_schema_doc() -> str:
         "exchange, without `cameras.yml` no cameras are managed, without "
         "`legal_logging.yml` no 5651 sealing, without `content_filter.yml` no filtering "
         "resolver, without `holiday_power.yml` the default times and no leave days, "
-        "without `varliklar.yml` the asset inventory has no register data). "
+        "without `varliklar.yml` the asset inventory has no register data, without "
+        "`ups.yml` no UPS shutdown). "
         "Recordings the exchange plays go in the directory `sesler/`, the content "
         "filter's block lists in `icerik-filtresi/`.",
         "- Also in the directory: " + ", ".join(f"`{f}`" for f in models.ANSIBLE_FILES)

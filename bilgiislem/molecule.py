@@ -39,7 +39,7 @@ class ScenarioResult:
 # side by side; a scenario not listed counts as long.
 MINUTES = {"hardening": 7, "backup_client": 7, "vpn": 6, "common": 5, "mail": 5, "directory": 4,
            "pbx": 3, "nvr": 3, "audit_scan": 3, "log_collector": 3, "dhcp_server": 2,
-           "database": 2, "dns_resolver": 1, "connection_log": 1}
+           "database": 2, "dns_resolver": 1, "connection_log": 1, "ups": 4}
 
 
 # Roles whose scenario `invoke test` leaves out because the lab end-to-end suite, in the same

@@ -6,10 +6,10 @@ off-site copy) log in with, the domain's Administrator password and each person'
 directory password, and the network devices' automation account, SNMPv3 keys and the
 administrators' device passwords, and the site-to-site VPN's WireGuard key pairs (per site
 code; the hub's under the central site's code) and IPsec pre-shared keys (per appliance
-site). ``ensure()`` adds whatever is missing to the vault, encrypted with
-Ansible Vault (through Ansible's own Python API), and never changes or removes a value that is
-already there: a repository passphrase that changed would lock the municipality out of its own
-backups.
+site), and the NUT passwords of each UPS. ``ensure()`` adds whatever is missing to the vault,
+encrypted with Ansible Vault (through Ansible's own Python API), and never changes or removes a
+value that is already there: a repository passphrase that changed would lock the municipality
+out of its own backups.
 
 The vault password comes from ``connection.vault_password_file`` in hosts.yml (relative to the
 inventory directory), or else from ``ANSIBLE_VAULT_PASSWORD_FILE``.
@@ -70,9 +70,14 @@ CAMERA_ADMIN_PASSWORDS = camplan.ADMIN_PASSWORDS
 CAMERA_RECORDER_PASSWORDS = camplan.RECORDER_PASSWORDS
 CAMERA_OPERATOR_PASSWORDS = camplan.OPERATOR_PASSWORDS
 CAMERA_SECRETS = (CAMERA_ADMIN_PASSWORDS, CAMERA_RECORDER_PASSWORDS, CAMERA_OPERATOR_PASSWORDS)
+# The UPSes (ups.yml): per UPS, the password of its NUT server's own upsmon (primary) and the
+# one its clients log in to upsd with (secondary).
+UPS_PRIMARY_PASSWORDS = "vault_ups_primary_passwords"
+UPS_SECONDARY_PASSWORDS = "vault_ups_secondary_passwords"
+UPS_SECRETS = (UPS_PRIMARY_PASSWORDS, UPS_SECONDARY_PASSWORDS)
 MANAGED = (PASSWORDS, SSH_KEYS, DIRECTORY_ADMIN, INITIAL_PASSWORDS, SERVICE_PASSWORDS,
            NETWORK_PASSWORDS, NETWORK_SNMP_AUTH, NETWORK_SNMP_PRIV, NETWORK_ADMIN_PASSWORDS,
-           VPN_WIREGUARD_KEYS, VPN_IPSEC_PSKS, PBX_SIP_SECRETS, *CAMERA_SECRETS)
+           VPN_WIREGUARD_KEYS, VPN_IPSEC_PSKS, PBX_SIP_SECRETS, *CAMERA_SECRETS, *UPS_SECRETS)
 KEY_COMMENT = "bilgiislem-yedek@{host}"
 PASSWORD_BYTES = 32  # token_urlsafe: 43 characters
 
@@ -161,6 +166,8 @@ def wanted(inv: Inventory) -> list[str]:
         out += [f"{CAMERA_ADMIN_PASSWORDS}.{n}" for n in names]
         out += [f"{CAMERA_RECORDER_PASSWORDS}.{n}" for n in names]
         out += [f"{CAMERA_OPERATOR_PASSWORDS}.{k.sicil_no}" for k in camplan.operators(inv)]
+    if inv.ups is not None:
+        out += [f"{var}.{u.name}" for var in UPS_SECRETS for u in inv.ups.upses]
     return out
 
 
@@ -296,7 +303,7 @@ def ensure(inv: Inventory, *, dry_run: bool = False) -> list[str]:
             section[host] = new_ssh_key(host)
         elif var == VPN_WIREGUARD_KEYS:
             section[host] = new_wireguard_key()
-        elif var in (PASSWORDS, VPN_IPSEC_PSKS, PBX_SIP_SECRETS):
+        elif var in (PASSWORDS, VPN_IPSEC_PSKS, PBX_SIP_SECRETS, *UPS_SECRETS):
             section[host] = new_password()
         elif var in CAMERA_SECRETS:
             section[host] = new_camera_password()

@@ -34,6 +34,7 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
     vpn_ports = vpnplan.firewall_services(vpn, host.name) if vpn else ()
     pbx_ports = pbxplan.firewall_services(inv, host.name)
     dns_ports = dns_resolver_services(inv, host.name)
+    ups_ports = ups_services(inv, host.name)
     result: dict[str, Any] = {
         **({"holiday_power_on": host.power_on.model_dump()} if host.power_on else {}),
         "ansible_host": inv.management_ip(host),
@@ -45,7 +46,8 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
         # nftables: services of the host's roles, and where SSH may come from (the internal
         # networks plus the network Ansible reaches the host through).
         "firewall_allow": firewall.allow_rules(host, internal,
-                                               (*vpn_ports, *pbx_ports, *dns_ports)),
+                                               (*vpn_ports, *pbx_ports, *dns_ports,
+                                                *ups_ports)),
         "firewall_ssh_sources": sorted({*internal, mgmt_net.cidr}),
     }
     if "database" in host.roles:
@@ -71,6 +73,7 @@ def host_vars(inv: Inventory, name: str) -> dict[str, Any]:
         result["log_collector_legal"] = legal_logging_vars(inv)
     if "dns_resolver" in host.roles and inv.content_filter is not None:
         result.update(dns_resolver_vars(inv, name))
+    result.update(ups_vars(inv).get(name, {}))
     if "mail_server" in host.roles:
         result.update(mail_state(inv))
         result["common_clamav_enabled"] = True  # clamd scans every message (clamav-milter)
@@ -159,6 +162,69 @@ def dns_resolver_services(inv: Inventory, name: str) -> tuple[firewall.Service, 
         return ()
     return (firewall.Service("dns", "udp", 53, sources=served),
             firewall.Service("dns-tcp", "tcp", 53, sources=served))
+
+
+# upsd's port: the NUT clients (upsmon secondary) connect to their UPS's server on it.
+NUT_PORT = 3493
+
+
+def ups_port(u: models.Ups, device: models.Device) -> str:
+    """The driver's port: as written, else auto (USB), the UPS's address (its network card,
+    snmp-ups) or the data file <name>.dev in /etc/nut (dummy-ups)."""
+    if u.port is not None:
+        return u.port
+    if u.driver == "snmp-ups":
+        return device.ip
+    if u.driver == "dummy-ups":
+        return f"{u.name}.dev"
+    return "auto"
+
+
+def ups_server_address(inv: Inventory, server: models.Host, client: models.Host) -> str:
+    """Where a NUT client reaches its server: the server's address on a network they share,
+    else its management address."""
+    shared = {x.network for x in client.interfaces}
+    return next((x.ip for x in server.interfaces if x.network in shared),
+                inv.management_ip(server))
+
+
+def ups_vars(inv: Inventory) -> dict[str, dict[str, Any]]:
+    """The role ups's variables of every host in ups.yml, by host name: the NUT server of each
+    UPS (ups_mode server: driver, port, and the addresses upsd listens on besides 127.0.0.1:
+    those its clients reach it at) and the hosts it powers (ups_mode client: the server's
+    address), each with its shutdown stage. Passwords come from the vault (playbooks/ups.yml).
+    """
+    if inv.ups is None:
+        return {}
+    devices = {d.name: d for d in inv.devices}
+    out: dict[str, dict[str, Any]] = {}
+    for u in inv.ups.upses:
+        device = devices[u.name]  # crosscheck: a device of kind ups
+        server = inv.host(u.server)
+        common = {"ups_name": u.name, "ups_stage_delay_seconds": inv.ups.stage_delay_seconds}
+        listen = set()
+        for x in u.clients:
+            address = ups_server_address(inv, server, inv.host(x.host))
+            listen.add(address)
+            out[x.host] = {**common, "ups_mode": "client", "ups_stage": x.stage,
+                           "ups_server_address": address}
+        description = f"{device.vendor} {device.model}, {device.site}"
+        out[u.server] = {**common, "ups_mode": "server", "ups_stage": u.server_stage,
+                         "ups_driver": u.driver, "ups_port": ups_port(u, device),
+                         "ups_description": description.replace('"', "'").replace("\\", "/"),
+                         "ups_listen": sorted(listen, key=ipaddress.IPv4Address)}
+    return out
+
+
+def ups_services(inv: Inventory, name: str) -> tuple[firewall.Service, ...]:
+    """upsd open to the hosts the UPS of server ``name`` powers (their addresses), and only
+    to them."""
+    if inv.ups is None:
+        return ()
+    sources = sorted({f"{x.ip}/32" for u in inv.ups.upses if u.server == name
+                      for c in u.clients for x in inv.host(c.host).interfaces},
+                     key=ipaddress.IPv4Network)
+    return (firewall.Service("nut", "tcp", NUT_PORT, sources=tuple(sources)),) if sources else ()
 
 
 def routes_user_networks(inv: Inventory, host: models.Host) -> bool:
@@ -352,7 +418,8 @@ def host_groups(inv: Inventory, host: models.Host) -> list[str]:
     """Ansible groups of a host: its roles, its site, central/remote, init_systemd or
     init_sysvinit, backup_clients when some backup set names it, and connection_log when
     legal logging is on and the host is the gateway of a user network, holiday_shutdown when
-    it is shut down for holidays (tatilde_kapat)."""
+    it is shut down for holidays (tatilde_kapat), ups with ups_server or ups_client when a UPS
+    of ups.yml shuts it down."""
     groups = [*host.roles, f"site_{host.site.replace('-', '_')}", inv.site(host.site).type,
               f"init_{host.init_system}"]
     if host.name in inv.backup_clients():
@@ -362,6 +429,9 @@ def host_groups(inv: Inventory, host: models.Host) -> list[str]:
         groups.append("connection_log")
     if host.tatilde_kapat:
         groups.append("holiday_shutdown")
+    ups = ups_vars(inv).get(host.name)
+    if ups is not None:
+        groups += ["ups", f"ups_{ups['ups_mode']}"]
     return groups
 
 
@@ -411,7 +481,7 @@ def to_ansible(root: Path, vault: dict[str, Any] | None = None) -> dict[str, Any
     inv = load(root)
     m = inv.municipality
     groups: set[str] = {"central", "remote", "backup_clients", "connection_log", "init_systemd",
-                        "init_sysvinit", "holiday_shutdown"}
+                        "init_sysvinit", "holiday_shutdown", "ups", "ups_server", "ups_client"}
     hosts: dict[str, Any] = {}
     vpn = vpn_host_vars(inv, vault)
     for h in inv.hosts:

@@ -78,6 +78,7 @@ def check(inv: Inventory, docs: dict[str, yamlio.YamlDoc]) -> list[Issue]:
     _content_filter(c, inv)
     _holiday_power(c, inv)
     _varliklar(c, inv)
+    _ups(c, inv)
     return c.issues
 
 
@@ -1228,3 +1229,65 @@ def _varliklar(c: _Collector, inv: Inventory) -> None:
                      for i, v in enumerate(data.varliklar)), "serial number")
     c.duplicates(f, ((("lisanslar", i, "urun"), x.urun)
                      for i, x in enumerate(data.lisanslar)), "licence")
+
+
+def _ups(c: _Collector, inv: Inventory) -> None:
+    """Each UPS is a device of kind ups; its server and clients are hosts with systemd in its
+    building, each powered by one UPS; the NUT server goes down last."""
+    f = "ups.yml"
+    u_file = inv.ups
+    if u_file is None:
+        return
+    c.duplicates(f, ((("upses", i, "name"), u.name) for i, u in enumerate(u_file.upses)), "UPS")
+    devices = {d.name: d for d in inv.devices}
+    hosts = {h.name: h for h in inv.hosts}
+    ups_devices = [d.name for d in inv.devices if d.kind == "ups"]
+    powered: dict[str, tuple[str, Loc]] = {}  # host -> the UPS that shuts it down, where
+    for i, u in enumerate(u_file.upses):
+        loc: Loc = ("upses", i)
+        device = devices.get(u.name)
+        if device is None:
+            c.unknown(f, (*loc, "name"), "UPS device", u.name, ups_devices)
+        elif device.kind != "ups":
+            c.add(f, (*loc, "name"), u.name, f"device {u.name!r} is a {device.kind}, not a UPS",
+                  "name a device of devices.yml with kind: ups")
+            device = None
+        members = [((*loc, "server"), u.server, "server")]
+        members += [((*loc, "clients", j, "host"), x.host, "client")
+                    for j, x in enumerate(u.clients)]
+        for mloc, name, part in members:
+            host = hosts.get(name)
+            if host is None:
+                c.unknown(f, mloc, "host", name, hosts)
+                continue
+            if host.init_system != "systemd":
+                c.add(f, mloc, name, f"host {name!r} has no systemd (init_system: "
+                      f"{host.init_system}); the NUT {part} needs it",
+                      "leave it out of ups.yml and shut it down by hand, or choose a host "
+                      "with systemd")
+            if device is not None and host.site != device.site:
+                c.add(f, mloc, name, f"host {name!r} is at site {host.site!r}, UPS "
+                      f"{u.name!r} at {device.site!r}",
+                      "a UPS powers the machines of its own building; list the host under a "
+                      f"UPS of site {host.site!r}")
+            if name in powered:
+                other, other_loc = powered[name]
+                if other == u.name:
+                    c.add(f, mloc, name, f"host {name!r} is listed twice for UPS {u.name!r}",
+                          f"already at {loc_to_path(other_loc)}; a host has one stage")
+                else:
+                    c.add(f, mloc, name, f"host {name!r} is already shut down by UPS "
+                          f"{other!r}", f"at {loc_to_path(other_loc)}; a host is powered by "
+                          "one UPS here (power supplies on two UPSes are not supported): list "
+                          "it under one")
+            else:
+                powered[name] = (u.name, mloc)
+        order = m_.UPS_STAGES.index
+        later = [x for x in u.clients if order(x.stage) > order(u.server_stage)]
+        if later:
+            last = max(later, key=lambda x: order(x.stage))
+            c.add(f, (*loc, "server_stage"), u.server_stage,
+                  f"the NUT server {u.server!r} would shut down before its client "
+                  f"{last.host!r} (stage {last.stage})",
+                  "the server goes last: give it the latest stage of its clients "
+                  f"(server_stage: {last.stage})")

@@ -40,6 +40,7 @@ class Inventory:
     content_filter: models.ContentFilterFile | None = None  # None: no filtering resolver
     holiday_power: models.HolidayPowerFile | None = None  # None: the defaults, no leave days
     varliklar: models.VarliklarFile | None = None  # None: no register data for the assets
+    ups: models.UpsFile | None = None  # None: no ups.yml, no UPS shutdown
 
     def network(self, name: str) -> models.Network:
         return next(n for n in self.networks if n.name == name)
@@ -338,6 +339,7 @@ def load(root: str | Path, display: str | None = None) -> Inventory:
             content_filter=parsed["content_filter.yml"],
             holiday_power=parsed["holiday_power.yml"],
             varliklar=parsed["varliklar.yml"],
+            ups=parsed["ups.yml"],
         )
         inv.usernames = naming.assign_usernames(
             [(k.sicil_no, k.ad, k.soyad, k.baslama, k.kullanici_adi) for k in inv.personel]

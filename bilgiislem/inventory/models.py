@@ -1169,6 +1169,49 @@ class VarliklarFile(Strict):
     lisanslar: list[Lisans] = []
 
 
+# ---------------------------------------------------------------------------------------------
+# ups.yml (Defne 11/3: UPSes kept usable; role ups, Network UPS Tools). The host a UPS's data
+# cable (or SNMP poller) is on runs the NUT server; the hosts the UPS powers are its clients.
+# On low battery every host runs a staged shutdown: applications first, then databases, then
+# storage, each stage `stage_delay_seconds` after the one before; the NUT server goes last.
+
+# In shutdown order; the index times stage_delay_seconds is the wait before the shutdown.
+UPS_STAGES = ("applications", "databases", "storage")
+# NUT drivers: usbhid-ups (USB HID, most current UPSes), snmp-ups (a network management card),
+# blazer_usb and nutdrv_qx (Megatec/Q1 protocol USB UPSes, common among local brands),
+# dummy-ups (a simulated UPS read from a file: the lab and the tests).
+UPS_DRIVERS = ("usbhid-ups", "snmp-ups", "blazer_usb", "nutdrv_qx", "dummy-ups")
+UpsStage = Literal[UPS_STAGES]  # type: ignore[valid-type]
+
+
+class UpsClient(Strict):
+    # A host the UPS powers (upsmon secondary).
+    host: HostName
+    stage: UpsStage = "applications"
+
+
+class Ups(Strict):
+    # A device of devices.yml with kind ups; also the UPS's name in NUT (upsc <name>@<server>).
+    name: HostName
+    # The host its USB/serial cable is on, or that polls its network card (snmp-ups): upsd,
+    # the driver, and upsmon as primary. The UPS powers it too.
+    server: HostName
+    driver: Literal[UPS_DRIVERS] = "usbhid-ups"  # type: ignore[valid-type]
+    # The driver's port; default: auto (USB), the device's ip (snmp-ups), <name>.dev in
+    # /etc/nut (dummy-ups).
+    port: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9_./:-]{1,100}$")] | None = None
+    # The server's own stage; not before any of its clients'.
+    server_stage: UpsStage = "storage"
+    clients: list[UpsClient] = []
+
+
+class UpsFile(Strict):
+    upses: Annotated[list[Ups], Field(min_length=1)]
+    # Seconds between two stages: databases wait this long, storage twice as long. At least
+    # twice upsmon's poll (5 s): the hosts notice the low battery up to one poll apart.
+    stage_delay_seconds: Annotated[StrictInt, Field(ge=10, le=600)] = 60
+
+
 FILES: dict[str, type[Strict]] = {
     "municipality.yml": MunicipalityFile,
     "sites.yml": SitesFile,
@@ -1184,12 +1227,13 @@ FILES: dict[str, type[Strict]] = {
     "content_filter.yml": ContentFilterFile,
     "holiday_power.yml": HolidayPowerFile,
     "varliklar.yml": VarliklarFile,
+    "ups.yml": UpsFile,
 }
 REQUIRED_FILES = ("municipality.yml", "sites.yml", "networks.yml", "hosts.yml")
 # Optional files whose absence turns a feature off (the Inventory holds None), rather than
 # counting as an empty list.
 FEATURE_FILES = ("backups.yml", "vpn.yml", "pbx.yml", "cameras.yml", "legal_logging.yml",
-                 "content_filter.yml", "holiday_power.yml", "varliklar.yml")
+                 "content_filter.yml", "holiday_power.yml", "varliklar.yml", "ups.yml")
 # Files Ansible itself reads from the inventory directory.
 ANSIBLE_FILES = ("inventory.yml",)
 SECRETS_FILE = "group_vars/all/vault.yml"

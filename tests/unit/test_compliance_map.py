@@ -25,9 +25,8 @@ LAW_5651 = ("efeler-6.6", "efeler-6.32", "efeler-11.34", "efeler-11.35", "efeler
 LAW_5651_PARTS = {"role:log_collector", "role:dhcp_server", "role:dns_resolver",
                   "role:connection_log", "task:logs.seal", "task:logs.verify", "task:logs.who",
                   "task:logs.export"}
-# Planned work of issue 11: on the map, honestly without code yet (the asset inventory's
-# entries, defne-11.23 and kars-13l, are served since inventory.collect and inventory.report).
-PLANNED = ("defne-11.3",)
+# Planned work: on the map, honestly without code yet (none left of issue 11).
+PLANNED: tuple[str, ...] = ()
 
 
 @pytest.fixture(scope="module")
