@@ -114,6 +114,9 @@ def _host_apt_settings() -> str:
 
 
 def recipe(r: Recipe = BASE) -> dict[str, str]:
+    # "extra" only when there is some: the base image's tag (and any image cached under it)
+    # stays what it was before the server image existed.
+    extra = {"extra": ",".join(r.extra)} if r.extra else {}
     return {
         "suite": r.suite,
         "variant": "minbase",
@@ -121,7 +124,7 @@ def recipe(r: Recipe = BASE) -> dict[str, str]:
         "mirror": MIRROR,
         "setup": r.setup_script.read_text(encoding="utf-8"),
         "apt": _host_apt_settings(),
-        "extra": ",".join(r.extra),
+        **extra,
     }
 
 
