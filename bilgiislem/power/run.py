@@ -58,14 +58,20 @@ def power(inv: Inventory, inventory: str, action: str, check: bool = False,
           now: dt.datetime | None = None) -> int:
     tz = zoneinfo.ZoneInfo(inv.municipality.timezone)
     now = now or dt.datetime.now(tz).replace(microsecond=0)
-    hosts = [m for m in holiday.machines(inv) if m.kind == "sunucu"]
-    devices = [m for m in holiday.machines(inv) if m.kind != "sunucu"]
+    machines = holiday.machines(inv)
+    hosts = [m for m in machines if m.kind == "sunucu"]
+    devices = [m for m in machines if m.kind != "sunucu"]
     if not hosts:
         ui.info("no host is marked tatilde_kapat: nothing to do")
         return 0
     p = holiday.plan(inv, now.year)
     wake = next_power_on(p, now.replace(tzinfo=None)) or next_power_on(
         holiday.plan(inv, now.year + 1), now.replace(tzinfo=None))
+    if wake is None and action == "shutdown" and any(m.method == "rtc" for m in hosts):
+        # An rtc host would set its wake-up alarm to nothing and stay off.
+        ui.error("no planned power-on in this year or the next: the rtc hosts would not come "
+                 "back; nothing is shut down")
+        return 1
     wake_epoch = int(wake.replace(tzinfo=tz).timestamp()) if wake else 0
     groups = [(order, [m.name for m in ms])
               for order, ms in groupby(hosts, key=lambda m: m.order)]
