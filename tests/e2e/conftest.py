@@ -17,6 +17,13 @@ from labtools import INVENTORY, invoke
 from bilgiislem import REPO_ROOT, lab
 from bilgiislem.inventory import Inventory, load
 
+LAST = "test_lab_audit_report.py"
+"""Reads the evidence every other module leaves, so it runs after them (the rest: file order)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name == LAST)  # stable: keeps the order otherwise
+
 
 @pytest.fixture(scope="session")
 def inv() -> Inventory:

@@ -3,6 +3,7 @@ as the automation account. The fixtures are in conftest.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -15,6 +16,8 @@ from bilgiislem.lab.manage import ssh_cmd
 
 INVENTORY = "inventory/lab"
 INVOKE = str(Path(sys.executable).parent / "invoke")
+STARTED = dt.datetime.now(dt.UTC).replace(microsecond=0)
+"""When this test run started: evidence older than this is not the run's."""
 
 
 def invoke(*args: str) -> subprocess.CompletedProcess[str]:
