@@ -146,11 +146,12 @@ def test_stale_vpn_evidence_turns_its_section_red_and_strict_fails(
     assert before["vpn"] == evidence_report.TAMAM, before
     copy = tmp_path / "evidence"
     shutil.copytree(EVIDENCE, copy)
-    status = sorted((copy / "vpn").glob("*-durum.json"))[-1]
-    record = json.loads(status.read_text(encoding="utf-8"))
     now = dt.datetime.now(dt.UTC)
-    record["time"] = (now - dt.timedelta(days=3)).isoformat()
-    status.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    # every VPN status record (an earlier run's would otherwise become the newest)
+    for status in (copy / "vpn").glob("*-durum.json"):
+        record = json.loads(status.read_text(encoding="utf-8"))
+        record["time"] = (now - dt.timedelta(days=3)).isoformat()
+        status.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
 
     code = evidence_report.run("week", strict=True, out=tmp_path / "out", evidence_dir=copy,
                                now=now)
