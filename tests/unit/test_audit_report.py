@@ -12,11 +12,11 @@ import importlib.util
 import json
 import os
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
+from htmlcheck import check_html
 from invoke import Context
 from invoke.exceptions import Exit
 
@@ -122,51 +122,6 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def by_key(report: er.Report) -> dict[str, er.Section]:
     return {s.key: s for s in report.sections}
-
-
-class Checker(HTMLParser):
-    """Balanced tags (void elements apart), one <html>, no parse trouble."""
-
-    VOID: ClassVar[set[str]] = {"area", "base", "br", "col", "embed", "hr", "img", "input",
-                                "link", "meta", "source", "track", "wbr"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.errors: list[str] = []
-        self.seen: list[str] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.seen.append(tag)
-        if tag not in self.VOID:
-            self.stack.append(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.seen.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.VOID:
-            return
-        if not self.stack or self.stack[-1] != tag:
-            self.errors.append(f"</{tag}> closes {self.stack[-1] if self.stack else 'nothing'}"
-                               f" at {self.getpos()}")
-            return
-        self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def check_html(text: str) -> Checker:
-    c = Checker()
-    c.feed(text)
-    c.close()
-    assert c.errors == []
-    assert c.stack == [], f"unclosed: {c.stack}"
-    assert c.seen.count("html") == 1 and c.seen.count("body") == 1
-    assert text.startswith("<!DOCTYPE html>")
-    return c
 
 
 # --- all green ----------------------------------------------------------------------------------
